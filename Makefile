@@ -1,0 +1,34 @@
+# Two entry points for a fresh machine; each sets itself up (virtualenv in .venv/, dependencies).
+#   make demo   run the main job on the bundled samples and print the summary
+#   make test   lint, type-check, layer-check and run the test suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint unit venv clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/xxgk extract data/samples --out data/dataset --jobs 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+test: lint unit
+
+clean:
+	rm -rf $(VENV) data/dataset .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,132 @@
+"""The format-neutral document every extractor returns.
+
+Extractors know the shapes of documents (pages, lines, grids with spans), never the
+template: no codebook code appears here. The pipeline maps a `Document` onto the template.
+Records are frozen so a document can be shared between stages and processes safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+BBox = tuple[float, float, float, float]
+"""(x0, top, x1, bottom) in the page's own units (points for PDF)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRef:
+    """Where the bytes came from: a path or URL, their digest and (for crawls) the capture."""
+
+    uri: str
+    sha256: str
+    media_type: str = ""
+    captured_at: str | None = None
+    capture_id: str | None = None
+    """WARC-Record-ID (or row locator for a record inside a container file)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextBlock:
+    """A run of text in reading order: a line, a paragraph or a heading."""
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    kind: Literal["line", "paragraph", "heading"] = "line"
+    offset: int | None = None
+    """Character offset of the block in the decoded source text, where the format has one."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cell:
+    """One printed cell of a grid, anchored at its top-left slot, with its real spans."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    """A grid as printed: anchored cells with spans; `grid()` expands the spans."""
+
+    cells: tuple[Cell, ...]
+    n_rows: int
+    n_cols: int
+    index: int = 0
+    """Position of this table among the document's tables (provenance: table[index])."""
+    page: int | None = None
+    method: str = "grid"
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Slot matrix where each spanned slot points at its anchor cell."""
+        out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
+                    if out[r][c] is None:
+                        out[r][c] = cell
+        return out
+
+    def text_rows(self) -> list[list[str]]:
+        """Anchored cell texts per row (spanned slots left out), in column order."""
+        rows: list[list[str]] = [[] for _ in range(self.n_rows)]
+        for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
+            rows[cell.row].append(cell.text)
+        return rows
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """A hyperlink or embedded object: attachments and images the pipeline may follow."""
+
+    href: str
+    text: str = ""
+    kind: Literal["link", "attachment", "image"] = "link"
+
+
+Block = TextBlock | Table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """What every extractor returns: blocks in reading order plus links and metadata hints.
+
+    `hints` carries what the container said about the document (a page's `<meta>` tags, an
+    archiver's header, a crawled record's columns): keys such as ``title``, ``published``,
+    ``agency``, ``url``, ``column``. They are hints: the pipeline decides.
+    """
+
+    source: SourceRef
+    blocks: tuple[Block, ...]
+    links: tuple[Link, ...] = ()
+    hints: tuple[tuple[str, str], ...] = ()
+    extractor: str = ""
+    extractor_version: str = ""
+    text: str = field(default="", repr=False)
+    """The decoded text of the whole document, when the format is text-like (offsets point here)."""
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Table))
+
+    @property
+    def text_blocks(self) -> tuple[TextBlock, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, TextBlock))
+
+    def hint(self, key: str) -> str | None:
+        for k, v in self.hints:
+            if k == key and v:
+                return v
+        return None
+
+    def iter_text(self) -> Iterator[str]:
+        for block in self.blocks:
+            if isinstance(block, TextBlock):
+                yield block.text

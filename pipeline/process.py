@@ -1,0 +1,83 @@
+"""One input (file bytes or a container member) → one `Report`, never an exception.
+
+This is the unit of work the executors run. Every failure becomes a `failed` report whose error
+names the source and the reason, so one bad document never stops a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, replace
+
+from extractors import ExtractionError, Member, SourceRef, container_for, for_media_type, sniff
+
+from . import __version__
+from .classify import classify
+from .metadata import year_of_title
+from .normalise import normalise
+from .records import Report
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """Bytes plus where they came from: what a worker process receives."""
+
+    data: bytes
+    source: SourceRef
+    hints: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def failed(source: SourceRef, error: str, *, media_type: str = "", hints: dict[str, str] | None = None) -> Report:
+    hints = hints or {}
+    title = hints.get("title")
+    return Report(report_id=source.sha256, source=source.uri, media_type=media_type or source.media_type,
+                  status="failed", error=error, title=title, report_year=year_of_title(title),
+                  doc_kind=classify(title, "") if title else "unknown", pipeline_version=__version__,
+                  captured_at=source.captured_at)
+
+
+def process_item(item: WorkItem) -> Report:
+    """Extract and normalise one document; failures become a `failed` report."""
+    mt = item.source.media_type or sniff(item.data)
+    source = replace(item.source, media_type=mt)
+    hints = dict(item.hints)
+    try:
+        extractor = for_media_type(mt)
+        doc = extractor.extract(item.data, source=source, headers=dict(item.headers) or None)
+        if item.hints:
+            doc = replace(doc, hints=doc.hints + item.hints)
+        return normalise(doc, media_type=mt)
+    except ExtractionError as exc:
+        reason = exc.reason if exc.source not in {"<registry>"} else str(exc.reason)
+        return failed(source, f"{source.uri}: {reason}", media_type=mt, hints=hints)
+    except MemoryError:
+        return failed(source, f"{source.uri}: out of memory while extracting", media_type=mt, hints=hints)
+    except Exception as exc:  # a bug or an input no extractor foresaw: record it, keep going
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return failed(source, f"{source.uri}: internal error {type(exc).__name__}: {exc} "
+                      f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})", media_type=mt, hints=hints)
+
+
+def expand(data: bytes, source: SourceRef) -> list[WorkItem | Report]:
+    """A file → its work items: the file itself, or each member of a container file.
+
+    A container that cannot be read yields one `failed` report instead.
+    """
+    mt = sniff(data)
+    source = replace(source, media_type=mt)
+    container = container_for(mt)
+    if container is None:
+        return [WorkItem(data, source)]
+    try:
+        members: list[Member] = list(container.members(data, source=source))
+    except ExtractionError as exc:
+        return [failed(source, f"{source.uri}: {exc.reason}", media_type=mt)]
+    if not members:
+        return [failed(source, f"{source.uri}: the {container.name} file holds no record", media_type=mt)]
+    return [WorkItem(m.data, m.source, m.hints, m.headers) for m in members]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

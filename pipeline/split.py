@@ -1,0 +1,202 @@
+"""Recover cells from runs of digits whose separators were lost (`15130000154` = 151/3/0/0/0/0/154).
+
+A run is read in every way the digits allow (no leading zeros, signs start a number, "/" and
+"—" are cells of their own). The template's identities then choose: first the row's own sum,
+then the identities across rows. A cell gets a value only when every reading that fits best
+agrees on it; otherwise it stays null with a reason. Nothing here guesses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+Reading = tuple[str | None, ...]
+"""One reading of a run: the printed token of each cell, None for a blank cell."""
+
+_VALID = re.compile(r"^[+-]?(0|[1-9]\d*)(\.\d+)?$")
+_MARKS = {"/", "—", "-", "－", "–", "―", "／"}
+_TOKEN = re.compile(r"[+-]?\d+(?:\.\d+)?|[/／]|[—–―－]+|-{2,}")
+_RUN_CHARS = re.compile(r"^[\d\s.,+\-/／—–―－]*$")
+CAP = 20000
+
+
+def is_run(text: str) -> bool:
+    """True when `text` holds nothing but digits, separators and blank marks."""
+    return bool(_RUN_CHARS.match(unicodedata.normalize("NFKC", text)))
+
+
+def _to_float(token: str | None) -> float | None:
+    if token is None or token in _MARKS or not _VALID.match(token):
+        return None
+    return float(token)
+
+
+def values_of(reading: Reading) -> tuple[float | None, ...]:
+    return tuple(_to_float(t) for t in reading)
+
+
+def _number_splits(s: str, k: int, budget: list[int]) -> Iterator[tuple[str, ...]]:
+    """All ways to cut `s` into `k` valid numbers (a sign only at the very start)."""
+    if budget[0] <= 0:
+        return
+    if k == 1:
+        if _VALID.match(s):
+            budget[0] -= 1
+            yield (s,)
+        return
+    start = 1 if s[:1] in "+-" else 0
+    for i in range(start + 1, len(s)):
+        head = s[:i]
+        if not _VALID.match(head) or s[i] == ".":
+            continue
+        for rest in _number_splits(s[i:], k - 1, budget):
+            yield (head, *rest)
+
+
+def _atoms(run: str) -> list[str]:
+    """Cut a run at signs and marks: each atom is a digit string or a single mark."""
+    text = unicodedata.normalize("NFKC", run).replace(",", "")
+    text = re.sub(r"\s+", "", text)
+    atoms: list[str] = []
+    for m in re.finditer(r"[+-]?[\d.]+|[/／]|[—–―－]+|-+", text):
+        tok = m.group(0)
+        if (tok.startswith(("+", "-")) and len(tok) > 1 and tok[1:2].isdigit()) or re.fullmatch(r"[\d.]+", tok):
+            atoms.append(tok)
+        else:
+            atoms.append("/" if tok in {"/", "／"} else "—")
+    return atoms
+
+
+def readings(run: str, n: int, *, sparse: bool = False, cap: int = CAP) -> tuple[list[Reading], str]:
+    """Every reading of `run` as `n` cells, and how it was read ("tokens" or "split").
+
+    Whitespace-separated tokens are taken as printed when there are exactly `n` of them;
+    otherwise separators are treated as lost and the digits are cut every possible way.
+    With `sparse` (the table left zero cells blank), a reading may leave cells blank.
+    """
+    ws = run.split()
+    if len(ws) == n and all(_TOKEN.fullmatch(unicodedata.normalize("NFKC", t)) for t in ws):
+        return [tuple(_canon(t) for t in ws)], "tokens"
+    atoms = _atoms(run)
+    if not atoms:
+        return [tuple([None] * n)], "tokens"
+    budget = [cap]
+    out: list[Reading] = []
+    counts = range(1, n + 1) if sparse else [n]
+    for m in counts:
+        for cut in _atom_splits(atoms, m, budget):
+            if m == n:
+                out.append(cut)
+            else:
+                for pos in itertools.combinations(range(n), m):
+                    slots: list[str | None] = [None] * n
+                    for p, tok in zip(pos, cut, strict=True):
+                        slots[p] = tok
+                    out.append(tuple(slots))
+            if len(out) >= cap:
+                return out, "split"
+    return out, "split"
+
+
+def _canon(token: str) -> str:
+    t = unicodedata.normalize("NFKC", token).replace(",", "")
+    if t in {"/", "／"}:
+        return "/"
+    if set(t) <= set("—–―－-") and t:
+        return "—"
+    return t
+
+
+def _atom_splits(atoms: Sequence[str], m: int, budget: list[int]) -> Iterator[tuple[str, ...]]:
+    """Distribute `m` cells over the atoms (each atom ≥ 1 cell; marks exactly 1)."""
+    if not atoms:
+        if m == 0:
+            yield ()
+        return
+    first, rest = atoms[0], atoms[1:]
+    if first in {"/", "—"}:
+        for tail in _atom_splits(rest, m - 1, budget):
+            yield (first, *tail)
+        return
+    max_k = m - len(rest)
+    for k in range(1, max_k + 1):
+        for head in _number_splits(first, k, budget):
+            for tail in _atom_splits(rest, m - k, budget):
+                yield (*head, *tail)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Per cell: the agreed printed token (None = blank), or `ambiguous` with how many readings."""
+
+    tokens: tuple[str | None, ...]
+    ambiguous: tuple[bool, ...]
+    n_readings: int
+    zero_or_blank: tuple[bool, ...] = ()
+    """Ambiguous only between a printed "0" and a blank cell: zero either way."""
+
+
+def agree(cands: Sequence[Reading]) -> Resolved:
+    """Cells on which every candidate reading agrees."""
+    if not cands:
+        raise ValueError("no readings")
+    first = cands[0]
+    amb = tuple(any(c[i] != first[i] for c in cands) for i in range(len(first)))
+    toks = tuple(None if a else first[i] for i, a in enumerate(amb))
+    zob = tuple(a and all(c[i] in (None, "0") for c in cands) for i, a in enumerate(amb))
+    return Resolved(toks, amb, len(cands), zob)
+
+
+RowCheck = Callable[[tuple[float | None, ...]], bool]
+
+
+def filter_rows(cands: list[Reading], check: RowCheck | None) -> tuple[list[Reading], bool]:
+    """Keep readings that satisfy the row's own identity; all of them if none does."""
+    if check is None:
+        return cands, True
+    kept = [c for c in cands if check(values_of(c))]
+    return (kept, True) if kept else (cands, False)
+
+
+def solve_table(
+    rows: dict[str, list[Reading]],
+    violations: Callable[[dict[str, tuple[float | None, ...]]], int],
+    *,
+    cap: int = CAP,
+) -> dict[str, Resolved]:
+    """Choose, across rows, the combinations of readings that break the fewest identities.
+
+    Rows with one reading are fixed; the others are enumerated together (up to `cap`
+    combinations; beyond that each row keeps only what its own readings agree on).
+    """
+    fixed = {k: v[0] for k, v in rows.items() if len(v) == 1}
+    open_rows = [k for k, v in rows.items() if len(v) > 1]
+    if not open_rows:
+        return {k: agree([v]) for k, v in fixed.items()}
+    total = 1
+    for k in open_rows:
+        total *= len(rows[k])
+    if total > cap:
+        return {k: agree(v) for k, v in rows.items()}
+    best = None
+    winners: list[tuple[Reading, ...]] = []
+    base = {k: values_of(v) for k, v in fixed.items()}
+    open_vals = {k: [values_of(c) for c in rows[k]] for k in open_rows}
+    for combo in itertools.product(*(range(len(rows[k])) for k in open_rows)):
+        assign = dict(base)
+        for k, i in zip(open_rows, combo, strict=True):
+            assign[k] = open_vals[k][i]
+        v = violations(assign)
+        if best is None or v < best:
+            best, winners = v, []
+        if v == best:
+            winners.append(tuple(rows[k][i] for k, i in zip(open_rows, combo, strict=True)))
+    out = {k: agree([v]) for k, v in fixed.items()}
+    for j, k in enumerate(open_rows):
+        res = agree([w[j] for w in winners])
+        out[k] = Resolved(res.tokens, res.ambiguous, len(winners), res.zero_or_blank)
+    return out
