@@ -125,10 +125,11 @@ def text_checks(cells: Cells, sections: list[SectionText], era: str | None) -> l
         ok = quoted == r1 or (r2 is not None and quoted == r1 + r2)
         out.append(Check(rule="T3-TXT", scope="t3.r1:tot", lhs=quoted, rhs=r1,
                          status="pass" if ok else "fail", severity="soft", detail=m.group(0)[:60]))
-    m = re.search(r"结转(?:到|至)?下(?:一)?年度?[^。;；\d]{0,10}?" + _NUM + "|" + _NUM + r"[^。;；\d]{0,6}结转下(?:一)?年度?", text)
+    m = re.search(r"结转(?:到|至)?下(?:一)?年度?[^。;；\d]{0,10}?" + _NUM, text) or re.search(
+        _NUM + r"[^。;；\d]{0,6}结转(?:到|至)?下(?:一)?年度?", text)
     r4 = _val(cells, ("t3", "t3.r4", "tot"))
     if m and r4 is not None:
-        quoted = float(m.group(1) or m.group(2))
+        quoted = float(m.group(1))
         out.append(Check(rule="T3-TXT", scope="t3.r4:tot", lhs=quoted, rhs=r4,
                          status="pass" if quoted == r4 else "fail", severity="soft", detail=m.group(0)[:60]))
     m = re.search(r"行政复议\D{0,4}?" + _NUM, text)

@@ -22,6 +22,9 @@ _MARKS = {"/", "—", "-", "－", "–", "―", "／"}
 _TOKEN = re.compile(r"[+-]?\d+(?:\.\d+)?|[/／]|[—–―－]+|-{2,}")
 _RUN_CHARS = re.compile(r"^[\d\s.,+\-/／—–―－]*$")
 CAP = 20000
+"""Most readings of one run (and combinations across rows) the solver will weigh."""
+NODE_CAP = 2_000_000
+"""Most steps spent enumerating the readings of one run; past it the run counts as unreadable."""
 
 
 def is_run(text: str) -> bool:
@@ -39,17 +42,34 @@ def values_of(reading: Reading) -> tuple[float | None, ...]:
     return tuple(_to_float(t) for t in reading)
 
 
-def _number_splits(s: str, k: int, budget: list[int]) -> Iterator[tuple[str, ...]]:
+class _Budget:
+    """Bounds the enumeration; `hit` records that it was cut short (the readings are then incomplete)."""
+
+    __slots__ = ("hit", "nodes")
+
+    def __init__(self, nodes: int) -> None:
+        self.nodes = nodes
+        self.hit = False
+
+    def spend(self) -> bool:
+        self.nodes -= 1
+        if self.nodes < 0:
+            self.hit = True
+        return not self.hit
+
+
+def _number_splits(s: str, k: int, budget: _Budget) -> Iterator[tuple[str, ...]]:
     """All ways to cut `s` into `k` valid numbers (a sign only at the very start)."""
-    if budget[0] <= 0:
+    if not budget.spend():
         return
     if k == 1:
         if _VALID.match(s):
-            budget[0] -= 1
             yield (s,)
         return
+    if len(s) < k:
+        return
     start = 1 if s[:1] in "+-" else 0
-    for i in range(start + 1, len(s)):
+    for i in range(start + 1, len(s) - k + 2):
         head = s[:i]
         if not _VALID.match(head) or s[i] == ".":
             continue
@@ -77,6 +97,8 @@ def readings(run: str, n: int, *, sparse: bool = False, cap: int = CAP) -> tuple
     Whitespace-separated tokens are taken as printed when there are exactly `n` of them;
     otherwise separators are treated as lost and the digits are cut every possible way.
     With `sparse` (the table left zero cells blank), a reading may leave cells blank.
+    No reading is returned (method "capped") when there are too many to weigh: an incomplete
+    set of readings could agree on a wrong value.
     """
     ws = run.split()
     if len(ws) == n and all(_TOKEN.fullmatch(unicodedata.normalize("NFKC", t)) for t in ws):
@@ -84,7 +106,7 @@ def readings(run: str, n: int, *, sparse: bool = False, cap: int = CAP) -> tuple
     atoms = _atoms(run)
     if not atoms:
         return [tuple([None] * n)], "tokens"
-    budget = [cap]
+    budget = _Budget(NODE_CAP)
     out: list[Reading] = []
     counts = range(1, n + 1) if sparse else [n]
     for m in counts:
@@ -97,8 +119,10 @@ def readings(run: str, n: int, *, sparse: bool = False, cap: int = CAP) -> tuple
                     for p, tok in zip(pos, cut, strict=True):
                         slots[p] = tok
                     out.append(tuple(slots))
-            if len(out) >= cap:
-                return out, "split"
+            if len(out) > cap:
+                return [], "capped"
+    if budget.hit:
+        return [], "capped"
     return out, "split"
 
 
@@ -111,7 +135,7 @@ def _canon(token: str) -> str:
     return t
 
 
-def _atom_splits(atoms: Sequence[str], m: int, budget: list[int]) -> Iterator[tuple[str, ...]]:
+def _atom_splits(atoms: Sequence[str], m: int, budget: _Budget) -> Iterator[tuple[str, ...]]:
     """Distribute `m` cells over the atoms (each atom ≥ 1 cell; marks exactly 1)."""
     if not atoms:
         if m == 0:

@@ -16,7 +16,7 @@ from . import split
 from .codebook import T3_COLS, aliases, cells_for, t2_layout, unit_of
 from .labels import loose, norm_with_map
 from .records import CellValue
-from .template import T2_BLOCKS, T2_ERA_COLS, T4_PHYSICAL, t3_row_ok, t3_specs, t3_violations, t4_row_ok
+from .template import T2_BLOCKS, T2_ERA_COLS, T4_PHYSICAL, t3_row_ok, t3_specs, t3_violations, t4_violations
 from .values import parse_cell
 
 _PREFIX = re.compile(r"(?:[(\[]?[一二三四五六七八九十]{1,2}[)\]]|[一二三四五六七八九十]{1,2}、|\d\s*\.)\s*$")
@@ -117,6 +117,19 @@ def missing(table: str, row: str, col: str, reason: str) -> CellValue:
                      method="tokens", unit=unit_of(table, col))
 
 
+def _unreadable(run: str, n: int, method: str) -> str:
+    if method == "capped":
+        return f"too many readings of the run {run!r} as {n} cells to weigh them all"
+    return f"the printed run {run!r} cannot be read as {n} cells"
+
+
+def _combinations(cands: dict[str, list[split.Reading]]) -> int:
+    total = 1
+    for v in cands.values():
+        total *= len(v)
+    return total
+
+
 def _digits(run: str) -> int:
     return sum(ch.isdigit() for ch in run) + sum(ch in "/—–―－" for ch in run)
 
@@ -134,16 +147,30 @@ def _resolve_rows(
     sparse = any(_digits(run) < len(cols[code]) for code, (run, _, _) in runs.items())
     cands: dict[str, list[split.Reading]] = {}
     methods: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
     for code, (run, _, _) in runs.items():
         width = len(cols[code])
         readings, method = split.readings(run, width, sparse=sparse)
-        readings, _ = split.filter_rows(readings, row_ok if width == n else None)
+        if not readings:
+            unreadable[code] = _unreadable(run, width, method)
+            continue
         cands[code], methods[code] = readings, method
     if violations is not None:
+        # Search all readings together when that is small enough, so a row whose printed total is
+        # wrong is read as printed; otherwise narrow each row to the readings that fit its own sum.
+        if _combinations(cands) > split.CAP:
+            cands = {k: split.filter_rows(v, row_ok if len(cols[k]) == n else None)[0] for k, v in cands.items()}
         resolved = split.solve_table(cands, violations)
     else:
         resolved = {k: split.agree(v) for k, v in cands.items()}
     out: dict[tuple[str, str], CellValue] = {}
+    for code in unreadable:
+        run = runs[code][0]
+        for col in cols[code]:
+            out[(code, col)] = CellValue(
+                table=table, row=code, col=col, value=None, raw=run, flag="text", method="split",
+                reason=unreadable[code],
+                locator="text[{}:{}]".format(*flat.raw_span(runs[code][1], runs[code][2])), unit=unit_of(table, col))
     for code, res in resolved.items():
         run, a, b = runs[code]
         for i, col in enumerate(cols[code]):
@@ -201,8 +228,14 @@ def read_t4(flat: Flat, start: int, end: int) -> TableRead:
         read.found = False
         return read
     readings, method = split.readings(run, len(T4_PHYSICAL), sparse=_digits(run) < len(T4_PHYSICAL))
-    readings, _ = split.filter_rows(readings, t4_row_ok)
-    res = split.agree(readings)
+    if not readings:
+        for row, col in T4_PHYSICAL:
+            read.cells[(row, col)] = CellValue(
+                table="t4", row=row, col=col, value=None, raw=run, flag="text", method="split",
+                reason=_unreadable(run, 15, method),
+                locator="text[{}:{}]".format(*flat.raw_span(a, b)), unit=unit_of("t4", col))
+        return read
+    res = split.solve_table({"t4": readings}, lambda v: t4_violations(v["t4"]))["t4"]
     for i, (row, col) in enumerate(T4_PHYSICAL):
         read.cells[(row, col)] = _cell(flat, "t4", row, col, res.tokens[i], method=method, span=(a, b),
                                        ambiguous=res.n_readings if res.ambiguous[i] else 0, run=run,
