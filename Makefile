@@ -7,9 +7,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint unit venv clean
+.PHONY: demo test lint unit venv sysdeps clean
+
+sysdeps:
+	./scripts/sysdeps.sh
 
 $(STAMP): pyproject.toml
+	./scripts/sysdeps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -17,7 +21,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) sysdeps
 	$(BIN)/xxgk extract data/samples --out data/dataset --jobs 2
 
 lint: $(STAMP)
@@ -25,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+unit: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint unit

@@ -26,11 +26,40 @@ from .errors import (
 )
 from .model import BBox, Block, Cell, Document, Link, SourceRef, Table, TextBlock
 from .records import RecordsCsv
-from .sniff import CSV_RECORDS, TEXT, sniff
+from .sniff import (
+    CSV_RECORDS,
+    DOC,
+    DOCX,
+    GIF,
+    HTML,
+    JPEG,
+    OFD,
+    PDF,
+    PNG,
+    RTF,
+    TEXT,
+    TIFF,
+    WARC,
+    XLS,
+    XLSX,
+    sniff,
+)
 from .text import TextExtractor, text_to_document
 
+# One extractor per format, keyed on the sniffed media type. Heavy ones are imported on first use.
 register(TEXT, TextExtractor())
+register(HTML, "extractors.html:HtmlExtractor")
+register(DOCX, "extractors.docx:DocxExtractor")
+register(DOC, "extractors.office:LegacyWordExtractor")
+register(RTF, "extractors.office:LegacyWordExtractor")
+register(XLSX, "extractors.sheets:SheetExtractor")
+register(XLS, "extractors.sheets:SheetExtractor")
+register(PDF, "extractors.pdf:PdfExtractor")
+register(OFD, "extractors.ofd:OfdExtractor")
+for _image in (PNG, JPEG, GIF, TIFF):
+    register(_image, "extractors.ocr:ImageExtractor")
 register_container(CSV_RECORDS, RecordsCsv())
+register_container(WARC, "extractors.warc:WarcContainer")
 
 __all__ = [
     "BBox",

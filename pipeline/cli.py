@@ -1,106 +1,52 @@
-"""The `xxgk` command: parse the arguments, call into the pipeline, print with rich.
+"""The `xxgk` command: one subcommand per stage, each parse-then-call into `pipeline/`.
 
-Printing happens only here. Exit codes: 0 the run completed (whatever the documents' status),
-2 the run could not proceed (bad arguments, no input, output not writable).
+Subcommands live in `pipeline/commands/<name>.py` (`HELP`, `add_arguments(parser)`,
+`run(args, console) -> int`). Printing happens only in the CLI layer. Exit codes: 0 the run
+completed (whatever the documents' status), 2 the run could not proceed (bad arguments, no input,
+output not writable); subcommands document any other code they use.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
+from types import ModuleType
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
-from .dataset import write_dataset
-from .executors import run_items
-from .inputs import iter_items
-from .records import Report
+
+COMMANDS = ("extract", "crawl", "run", "coverage", "panel", "audit")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _commands() -> dict[str, ModuleType]:
+    found = {}
+    for name in COMMANDS:
+        try:
+            found[name] = importlib.import_module(f"pipeline.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pipeline.commands.{name}":
+                raise
+    return found
+
+
+def _parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告 → Parquet dataset")
     p.add_argument("--version", action="version", version=f"xxgk {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract files and folders into the dataset")
-    g_in = ex.add_argument_group("Input")
-    g_in.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (read recursively)")
-    g_out = ex.add_argument_group("Output")
-    g_out.add_argument("--out", default="data/dataset", help="dataset folder (default: data/dataset)")
-    g_run = ex.add_argument_group("Execution")
-    g_run.add_argument("--jobs", type=int, default=1, help="worker processes; 0 runs in-process (debugging)")
-    g_run.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is killed")
-    g_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    for name, module in commands.items():
+        module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    console = Console(stderr=False, highlight=False)
-    if args.command == "extract":
-        return _extract(args, console)
-    return 2  # pragma: no cover - argparse enforces the subcommand
-
-
-def _extract(args: argparse.Namespace, console: Console) -> int:
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        console.print(f"[red]xxgk: cannot create the output folder {out}: {exc}")
-        return 2
-    items = list(iter_items(args.paths))
-    if not items:
-        console.print(f"[red]xxgk: no input files under {' '.join(args.paths)}")
-        return 2
-    reports: list[Report] = []
-    progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True, disable=args.quiet or not console.is_terminal)
-    with progress:
-        task = progress.add_task("extract", total=len(items))
-        for report in run_items(items, jobs=args.jobs, timeout=args.timeout):
-            reports.append(report)
-            progress.advance(task)
-    try:
-        stats = write_dataset(out, reports)
-    except OSError as exc:
-        console.print(f"[red]xxgk: cannot write the dataset to {out}: {exc}")
-        return 2
-    _summary(console, reports, out, stats.added, stats.replaced)
-    return 0
-
-
-def _summary(console: Console, reports: list[Report], out: Path, added: int, replaced: int) -> None:
-    console.print(f"[bold]xxgk[/] {len(reports)} inputs → {out}  ({added} new, {replaced} replaced)")
-    t = Table(title="reports", show_edge=False)
-    for col in ("status", "kind", "template", "year", "n"):
-        t.add_column(col)
-    counts = Counter((r.status, r.doc_kind, r.template, str(r.report_year or "?")) for r in reports)
-    for (status, kind, tpl, year), n in sorted(counts.items()):
-        t.add_row(status, kind, tpl, year, str(n))
-    console.print(t)
-    cells = [c for r in reports for c in r.cells]
-    if cells:
-        flags = Counter(c.flag for c in cells)
-        console.print("cells: " + ", ".join(f"{k} {v}" for k, v in sorted(flags.items())))
-    fails = Counter((c.rule, c.severity) for r in reports for c in r.checks if c.status == "fail")
-    unc = Counter(c.rule for r in reports for c in r.checks if c.status == "uncertain")
-    if fails or unc:
-        ct = Table(title="checks not passing", show_edge=False)
-        for col in ("rule", "severity", "fail", "uncertain"):
-            ct.add_column(col)
-        for rule in sorted({k[0] for k in fails} | set(unc)):
-            sev = next((s for (r_, s) in fails if r_ == rule), "")
-            ct.add_row(rule, sev, str(sum(v for (r_, _), v in fails.items() if r_ == rule)), str(unc.get(rule, 0)))
-        console.print(ct)
-    for r in reports:
-        if r.status == "failed":
-            console.print(f"[red]failed[/] {r.error}")
+    commands = _commands()
+    args = _parser(commands).parse_args(argv)
+    console = Console(highlight=False)
+    code: int = commands[args.command].run(args, console)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
