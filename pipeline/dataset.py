@@ -12,16 +12,19 @@ cells.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import fsspec
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from .records import Report
@@ -92,24 +95,18 @@ def _part(year: int | None) -> str:
 
 
 def _year(part: str) -> int | None:
-    v = part.split("=", 1)[1]
+    v = part.rsplit("/", 1)[-1].split("=", 1)[1]
     return None if v == NULL_PARTITION else int(v)
 
 
-def _write_atomic(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, compression="zstd", use_dictionary=True, write_statistics=True,
-                   row_group_size=1 << 20, store_schema=True)
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+_WRITE_OPTS: dict[str, object] = {"compression": "zstd", "use_dictionary": True, "write_statistics": True,
+                                  "row_group_size": 1 << 20, "store_schema": True}
 
 
-def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
-    if not path.exists():
-        return schema.empty_table()
-    return pq.read_table(path, schema=schema)
+def _sort(table: pa.Table, name: str) -> pa.Table:
+    # Stable sort on the key: rows of one report keep their order.
+    keys = [(k, "ascending") for k in _SORT[name] if k != "_order"]
+    return table.take(pc.sort_indices(table, sort_keys=keys)).replace_schema_metadata(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,39 +116,149 @@ class WriteStats:
     partitions: int
 
 
-def write_dataset(out: Path, reports: Iterable[Report]) -> WriteStats:
-    """Merge `reports` into the dataset at `out` (created if needed); idempotent."""
-    new = {r.report_id: r for r in sorted(reports, key=lambda r: (r.report_id, r.source))}
-    out.mkdir(parents=True, exist_ok=True)
-    existing_year: dict[str, int | None] = {}
-    rep_dir = out / "reports"
-    if rep_dir.exists():
-        for part in sorted(rep_dir.glob("report_year=*")):
-            ids = pq.read_table(part / "part-0.parquet", columns=["report_id"]).column(0).to_pylist()
-            for rid in ids:
-                existing_year[rid] = _year(part.name)
-    replaced = sum(1 for rid in new if rid in existing_year)
-    touched = {r.report_year for r in new.values()} | {existing_year[rid] for rid in new if rid in existing_year}
-    for name, schema in TABLES.items():
-        for year in sorted(touched, key=lambda y: (y is None, y or 0)):
-            path = out / name / _part(year) / "part-0.parquet"
-            old = _read_part(path, schema)
-            if old.num_rows:
-                old = old.filter(pc.invert(pc.is_in(old.column("report_id"), pa.array(list(new), pa.string()))))
-            rows = [row for r in new.values() if r.report_year == year for row in _rows(name, r)]
-            for row in rows:
-                row.pop("_order", None)
-            fresh = pa.Table.from_pylist(rows, schema=schema)
-            table = pa.concat_tables([old, fresh]) if old.num_rows else fresh
-            if not table.num_rows:
-                if path.exists():
-                    path.unlink()
+class DatasetWriter:
+    """Streams reports into the dataset at `out` (a local path or any fsspec URL).
+
+    Reports are spilled in batches to a staging folder, so memory stays flat however many
+    documents a run has; `close()` merges each touched partition with what is already there
+    (a report with the same id is replaced), sorts it and writes it under a temporary name
+    before renaming it into place. Partitions of other years are not rewritten.
+    """
+
+    def __init__(self, out: str | os.PathLike[str], *, batch: int = 400) -> None:
+        self.fs, self.root = fsspec.core.url_to_fs(os.fspath(out))
+        self.root = self.root.rstrip("/")
+        self.batch = batch
+        self._buffer: list[Report] = []
+        self._sources: dict[str, tuple[str, int | None]] = {}
+        self._spills = 0
+        self._staging = f"{self.root}/.staging-{os.getpid()}"
+        self.fs.makedirs(self.root, exist_ok=True)
+        self._clean_stale_staging()
+
+    def _clean_stale_staging(self) -> None:
+        """Remove staging folders a crashed run left behind (its process is gone)."""
+        for path in self.fs.glob(f"{self.root}/.staging-*"):
+            pid = path.rstrip("/").rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                self.fs.rm(path, recursive=True)
+
+    def add(self, report: Report) -> None:
+        seen = self._sources.get(report.report_id)
+        if seen is not None:
+            # The same bytes again (another path or URL): one report; keep the smallest source.
+            if report.source < seen[0]:
+                self._sources[report.report_id] = (report.source, seen[1])
+            return
+        self._sources[report.report_id] = (report.source, report.report_year)
+        self._buffer.append(report)
+        if len(self._buffer) >= self.batch:
+            self._spill()
+
+    def _spill(self) -> None:
+        if not self._buffer:
+            return
+        by_year: dict[int | None, list[Report]] = {}
+        for r in self._buffer:
+            by_year.setdefault(r.report_year, []).append(r)
+        for name, schema in TABLES.items():
+            for year, reports in by_year.items():
+                rows = [row for r in reports for row in _rows(name, r)]
+                for row in rows:
+                    row.pop("_order", None)
+                path = f"{self._staging}/{name}/{_part(year)}/{self._spills:06d}.parquet"
+                self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+                with self.fs.open(path, "wb") as fh:
+                    pq.write_table(pa.Table.from_pylist(rows, schema=schema), fh, compression="zstd")
+        self._spills += 1
+        self._buffer = []
+
+    def _existing_years(self) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        base = f"{self.root}/reports"
+        if not self.fs.exists(base):
+            return out
+        for part in sorted(self.fs.ls(base, detail=False)):
+            name = part.rstrip("/").rsplit("/", 1)[-1]
+            if not name.startswith("report_year="):
                 continue
-            # Stable sort on the key: rows of one report keep their order.
-            keys = [(k, "ascending") for k in _SORT[name] if k != "_order"]
-            table = table.take(pc.sort_indices(table, sort_keys=keys)).replace_schema_metadata(None)
-            _write_atomic(table, path)
-    return WriteStats(added=len(new) - replaced, replaced=replaced, partitions=len(touched))
+            with self.fs.open(f"{part.rstrip('/')}/part-0.parquet", "rb") as fh:
+                ids = pq.read_table(fh, columns=["report_id"]).column(0).to_pylist()
+            for rid in ids:
+                out[rid] = _year(name)
+        return out
+
+    def close(self) -> WriteStats:
+        self._spill()
+        existing = self._existing_years()
+        new_ids = pa.array(sorted(self._sources), pa.string())
+        replaced = sum(1 for rid in self._sources if rid in existing)
+        touched = {y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
+        for name, schema in TABLES.items():  # reports last: a visible report has all its rows
+            for year in sorted(touched, key=lambda y: (y is None, y or 0)):
+                self._merge(name, schema, year, new_ids)
+        if self.fs.exists(self._staging):
+            self.fs.rm(self._staging, recursive=True)
+        return WriteStats(added=len(self._sources) - replaced, replaced=replaced, partitions=len(touched))
+
+    def _merge(self, name: str, schema: pa.Schema, year: int | None, new_ids: pa.Array) -> None:
+        final = f"{self.root}/{name}/{_part(year)}/part-0.parquet"
+        parts: list[pa.Table] = []
+        if self.fs.exists(final):
+            with self.fs.open(final, "rb") as fh:
+                old = pq.read_table(fh, schema=schema)
+            parts.append(old.filter(pc.invert(pc.is_in(old.column("report_id"), new_ids))))
+        staged = f"{self._staging}/{name}/{_part(year)}"
+        if self.fs.exists(staged):
+            for f in sorted(self.fs.ls(staged, detail=False)):
+                with self.fs.open(f, "rb") as fh:
+                    parts.append(pq.read_table(fh, schema=schema))
+        table = pa.concat_tables(parts) if parts else schema.empty_table()
+        if name == "reports" and table.num_rows:
+            table = self._with_min_sources(table)
+        if not table.num_rows:
+            if self.fs.exists(final):
+                self.fs.rm(final)
+            return
+        self._write_atomic(_sort(table, name), final)
+
+    def _with_min_sources(self, table: pa.Table) -> pa.Table:
+        ids = table.column("report_id").to_pylist()
+        sources = table.column("source").to_pylist()
+        fixed = [self._sources[i][0] if i in self._sources else s for i, s in zip(ids, sources, strict=True)]
+        return table.set_column(table.schema.get_field_index("source"), "source", pa.array(fixed, pa.string()))
+
+    def _write_atomic(self, table: pa.Table, path: str) -> None:
+        folder, name = path.rsplit("/", 1)
+        self.fs.makedirs(folder, exist_ok=True)
+        tmp = f"{folder}/.{name}.{os.getpid()}.tmp"
+        with self.fs.open(tmp, "wb") as fh:
+            pq.write_table(table, fh, **_WRITE_OPTS)
+            if hasattr(fh, "fileno"):
+                try:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                except (OSError, ValueError, io.UnsupportedOperation):
+                    pass
+        self.fs.mv(tmp, path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_dataset(out: str | os.PathLike[str], reports: Iterable[Report]) -> WriteStats:
+    """Merge `reports` into the dataset at `out` (created if needed); idempotent."""
+    writer = DatasetWriter(out)
+    for r in reports:
+        writer.add(r)
+    return writer.close()
 
 
 @dataclass(frozen=True)
@@ -175,15 +282,18 @@ class Dataset:
         return wide.reindex(columns=order)
 
 
-def read_table(out: Path, name: str) -> pd.DataFrame:
-    base = out / name
+def read_table(out: str | os.PathLike[str], name: str) -> pd.DataFrame:
+    fs, root = fsspec.core.url_to_fs(os.fspath(out))
+    base = f"{root.rstrip('/')}/{name}"
     schema = TABLES[name]
-    if not base.exists():
+    files = sorted(f for f in fs.glob(f"{base}/report_year=*/part-0.parquet"))
+    if not files:
         cols = [*schema.names, "report_year"]
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     part = pads.partitioning(pa.schema([("report_year", pa.string())]), flavor="hive")
-    ds = pads.dataset(str(base), format="parquet", partitioning=part, schema=schema.append(
-        pa.field("report_year", pa.string())), exclude_invalid_files=True)
+    ds = pads.dataset(files, format="parquet", partitioning=part, partition_base_dir=base,
+                      filesystem=pafs.PyFileSystem(pafs.FSSpecHandler(fs)),
+                      schema=schema.append(pa.field("report_year", pa.string())))
     df = ds.to_table().to_pandas()
     df["report_year"] = pd.to_numeric(df["report_year"].replace(NULL_PARTITION, None)).astype("Int16")
     result: pd.DataFrame = df.sort_values(_SORT[name][:1] if name in {"cells", "checks"} else _SORT[name],
@@ -192,9 +302,8 @@ def read_table(out: Path, name: str) -> pd.DataFrame:
 
 
 def open_dataset(out: str | os.PathLike[str]) -> Dataset:
-    """Read the dataset at `out` back as DataFrames."""
-    path = Path(out)
-    return Dataset(*(read_table(path, n) for n in ("reports", "sections", "cells", "checks")))
+    """Read the dataset at `out` (a path or any fsspec URL) back as DataFrames."""
+    return Dataset(*(read_table(out, n) for n in ("reports", "sections", "cells", "checks")))
 
 
 def remove_dataset(out: Path) -> None:

@@ -1,59 +1,174 @@
-"""Run work items in-process or in a process pool with a per-document timeout.
+"""Where documents are processed: in-process, a local process pool, or a Dask cluster.
 
-The pool (pebble) kills a worker stuck on one document and records the document as failed;
-the rest of the run goes on. At most a few items per worker are in flight, so memory stays
-flat however many documents a run has.
+All three behind one small interface, `Executor.map(items) -> reports`, yielding one report per
+item. The pool and the cluster guard every document: one that runs past `timeout` seconds or
+grows past `memory_mb` is killed and recorded as a `failed` report naming it; the rest go on.
+At most a few items per worker are in flight, so memory stays flat in the number of documents.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import resource
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Protocol
 
 from .process import WorkItem, failed, process_item
 from .records import Report
 
+Worker = Callable[[WorkItem], Report]
+
+
+class Executor(Protocol):
+    def map(self, items: Iterable[WorkItem | Report]) -> Iterator[Report]: ...
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space, so an exploding document raises MemoryError here."""
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _killed(item: WorkItem, exc: BaseException, timeout: float, memory_mb: int = 0) -> Report:
+    from pebble import ProcessExpired
+
+    hints = dict(item.hints)
+    if isinstance(exc, MemoryError):
+        return failed(item.source, f"{item.source.uri}: out of memory (over the {memory_mb} MB cap per document)",
+                      hints=hints)
+    if isinstance(exc, FutureTimeout):
+        return failed(item.source, f"{item.source.uri}: timed out after {timeout:g} s (worker killed)", hints=hints)
+    if isinstance(exc, ProcessExpired):
+        return failed(item.source, f"{item.source.uri}: worker died ({exc}); likely out of memory", hints=hints)
+    return failed(item.source, f"{item.source.uri}: {type(exc).__name__}: {exc}", hints=hints)
+
+
+@dataclass(frozen=True, slots=True)
+class InProcess:
+    """No isolation: for debugging and for tiny inputs."""
+
+    worker: Worker = process_item
+
+    def map(self, items: Iterable[WorkItem | Report]) -> Iterator[Report]:
+        for item in items:
+            yield item if isinstance(item, Report) else self.worker(item)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalPool:
+    """A pebble process pool: per-document timeout (the worker is killed) and memory cap."""
+
+    jobs: int = 1
+    timeout: float = 120.0
+    memory_mb: int = 4096
+    worker: Worker = process_item
+
+    def map(self, items: Iterable[WorkItem | Report]) -> Iterator[Report]:
+        from pebble import ProcessPool
+
+        window = max(2, self.jobs * 4)
+        with ProcessPool(max_workers=self.jobs, initializer=limit_memory, initargs=(self.memory_mb,)) as pool:
+            pending: list[tuple[WorkItem, object]] = []
+
+            def drain(limit: int) -> Iterator[Report]:
+                while len(pending) > limit:
+                    item, future = pending.pop(0)
+                    try:
+                        yield future.result()  # type: ignore[attr-defined]
+                    except Exception as exc:
+                        yield _killed(item, exc, self.timeout, self.memory_mb)
+
+            for item in items:
+                if isinstance(item, Report):
+                    yield item
+                    continue
+                pending.append((item, pool.schedule(self.worker, args=[item], timeout=self.timeout or None)))
+                yield from drain(window)
+            yield from drain(0)
+
+
+def _limited(item: WorkItem, memory_mb: int, worker: Worker) -> Report:
+    limit_memory(memory_mb)
+    return worker(item)
+
+
+def guarded(item: WorkItem, timeout: float, memory_mb: int, worker: Worker = process_item) -> Report:
+    """Run one document in a child process with a timeout and a memory cap (used on cluster workers)."""
+    if not timeout and not memory_mb:
+        return worker(item)
+    from pebble import concurrent
+
+    run = concurrent.process(timeout=timeout or None, mp_context=multiprocessing.get_context("fork"))(_limited)
+    future = run(item, memory_mb, worker)
+    try:
+        return future.result()  # type: ignore[no-any-return]
+    except Exception as exc:
+        return _killed(item, exc, timeout, memory_mb)
+
+
+@dataclass(frozen=True, slots=True)
+class DaskCluster:
+    """Dask distributed: a scheduler address, or a LocalCluster of `jobs` single-threaded workers."""
+
+    scheduler: str | None = None
+    jobs: int = 2
+    timeout: float = 120.0
+    memory_mb: int = 4096
+    worker: Worker = process_item
+
+    def map(self, items: Iterable[WorkItem | Report]) -> Iterator[Report]:
+        import dask
+        from distributed import Client, LocalCluster, as_completed
+
+        # Workers must be allowed to start the per-document child processes.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            if self.scheduler:
+                client = Client(self.scheduler)  # type: ignore[no-untyped-call]
+                cluster = None
+            else:
+                cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+                client = Client(cluster)  # type: ignore[no-untyped-call]
+            try:
+                window = max(4, self.jobs * 4)
+                running = as_completed()  # type: ignore[no-untyped-call]
+                n_pending = 0
+                for item in items:
+                    if isinstance(item, Report):
+                        yield item
+                        continue
+                    future = client.submit(guarded, item, self.timeout, self.memory_mb, self.worker, pure=False)
+                    running.add(future)  # type: ignore[no-untyped-call]
+                    n_pending += 1
+                    while n_pending >= window:
+                        yield next(running).result()
+                        n_pending -= 1
+                for future in running:
+                    yield future.result()
+            finally:
+                client.close()  # type: ignore[no-untyped-call]
+                if cluster is not None:
+                    cluster.close()
+
+
+def make_executor(kind: str, *, jobs: int, timeout: float, memory_mb: int, scheduler: str | None = None,
+                  worker: Worker = process_item) -> Executor:
+    """`local` (default; `jobs=0` → in-process), `dask` (LocalCluster unless `scheduler` is given)."""
+    if kind == "dask":
+        return DaskCluster(scheduler=scheduler, jobs=max(1, jobs), timeout=timeout, memory_mb=memory_mb, worker=worker)
+    if jobs <= 0:
+        return InProcess(worker=worker)
+    return LocalPool(jobs=jobs, timeout=timeout, memory_mb=memory_mb, worker=worker)
+
 
 def run_items(items: Iterable[WorkItem | Report], *, jobs: int = 1, timeout: float = 120.0,
-              on_done: Callable[[Report], None] | None = None) -> Iterator[Report]:
-    """Process `items`; yield one report per item (order of completion)."""
-    if jobs <= 0:
-        for item in items:
-            report = item if isinstance(item, Report) else process_item(item)
-            if on_done:
-                on_done(report)
-            yield report
-        return
-    from pebble import ProcessExpired, ProcessPool
-
-    window = max(2, jobs * 4)
-    with ProcessPool(max_workers=jobs) as pool:
-        pending: list[tuple[WorkItem, object]] = []
-
-        def drain(limit: int) -> Iterator[Report]:
-            while len(pending) > limit:
-                item, future = pending.pop(0)
-                try:
-                    report = future.result()  # type: ignore[attr-defined]
-                except FutureTimeout:
-                    report = failed(item.source, f"{item.source.uri}: timed out after {timeout:g} s (worker killed)",
-                                    hints=dict(item.hints))
-                except ProcessExpired as exc:
-                    report = failed(item.source, f"{item.source.uri}: worker died ({exc}); likely out of memory",
-                                    hints=dict(item.hints))
-                except Exception as exc:  # pickling or pool trouble for this one item
-                    report = failed(item.source, f"{item.source.uri}: {type(exc).__name__}: {exc}",
-                                    hints=dict(item.hints))
-                if on_done:
-                    on_done(report)
-                yield report
-
-        for item in items:
-            if isinstance(item, Report):
-                if on_done:
-                    on_done(item)
-                yield item
-                continue
-            pending.append((item, pool.schedule(process_item, args=[item], timeout=timeout)))
-            yield from drain(window)
-        yield from drain(0)
+              memory_mb: int = 4096, on_done: Callable[[Report], None] | None = None) -> Iterator[Report]:
+    """Process `items` locally; yield one report per item (order of completion)."""
+    for report in make_executor("local", jobs=jobs, timeout=timeout, memory_mb=memory_mb).map(items):
+        if on_done:
+            on_done(report)
+        yield report

@@ -1,18 +1,22 @@
-"""`xxgk extract PATH... --out DIR`: files and folders → the Parquet dataset."""
+"""`xxgk extract PATH... --out DIR`: files and folders → the Parquet dataset.
+
+Documents stream through the executor into the dataset writer; only counts are kept for the
+summary, so memory does not grow with the number of documents.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.dataset import write_dataset
-from pipeline.executors import run_items
-from pipeline.inputs import iter_items
+from pipeline.dataset import DatasetWriter, WriteStats
+from pipeline.executors import make_executor
+from pipeline.inputs import iter_files, iter_items
 from pipeline.records import Report
 
 HELP = "extract files and folders into the dataset"
@@ -22,65 +26,88 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
     g_in = ex.add_argument_group("Input")
     g_in.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (read recursively)")
     g_out = ex.add_argument_group("Output")
-    g_out.add_argument("--out", default="data/dataset", help="dataset folder (default: data/dataset)")
+    g_out.add_argument("--out", default="data/dataset",
+                       help="dataset folder or fsspec URL such as s3://bucket/xxgk (default: data/dataset)")
     g_run = ex.add_argument_group("Execution")
+    g_run.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="local process pool (default) or Dask distributed")
+    g_run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
     g_run.add_argument("--jobs", type=int, default=1, help="worker processes; 0 runs in-process (debugging)")
     g_run.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is killed")
+    g_run.add_argument("--memory-mb", type=int, default=4096, help="address-space cap per document worker")
     g_run.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+@dataclass
+class Tally:
+    """What the summary needs, counted as reports stream past."""
+
+    reports: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+    fails: Counter[tuple[str, str]] = field(default_factory=Counter)
+    uncertain: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    n: int = 0
+
+    def add(self, r: Report) -> None:
+        self.n += 1
+        self.reports[(r.status, r.doc_kind, r.template, str(r.report_year or "?"))] += 1
+        self.flags.update(c.flag for c in r.cells)
+        self.fails.update((c.rule, c.severity) for c in r.checks if c.status == "fail")
+        self.uncertain.update(c.rule for c in r.checks if c.status == "uncertain")
+        if r.status == "failed":
+            self.errors.append(r.error)
+
+
 def run(args: argparse.Namespace, console: Console) -> int:
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        console.print(f"[red]xxgk: cannot create the output folder {out}: {exc}")
-        return 2
-    items = list(iter_items(args.paths))
-    if not items:
+    n_files = sum(1 for _ in iter_files(args.paths))
+    if not n_files:
         console.print(f"[red]xxgk: no input files under {' '.join(args.paths)}")
         return 2
-    reports: list[Report] = []
+    try:
+        writer = DatasetWriter(args.out)
+    except OSError as exc:
+        console.print(f"[red]xxgk: cannot write the dataset to {args.out}: {exc}")
+        return 2
+    executor = make_executor(args.executor, jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory_mb,
+                             scheduler=args.scheduler)
+    tally = Tally()
     progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True, disable=args.quiet or not console.is_terminal)
     with progress:
-        task = progress.add_task("extract", total=len(items))
-        for report in run_items(items, jobs=args.jobs, timeout=args.timeout):
-            reports.append(report)
+        task = progress.add_task("extract", total=None)
+        for report in executor.map(iter_items(args.paths)):
+            writer.add(report)
+            tally.add(report)
             progress.advance(task)
     try:
-        stats = write_dataset(out, reports)
+        stats = writer.close()
     except OSError as exc:
-        console.print(f"[red]xxgk: cannot write the dataset to {out}: {exc}")
+        console.print(f"[red]xxgk: cannot write the dataset to {args.out}: {exc}")
         return 2
-    summary(console, reports, out, stats.added, stats.replaced)
+    summary(console, tally, args.out, stats)
     return 0
 
 
-def summary(console: Console, reports: list[Report], out: Path, added: int, replaced: int) -> None:
+def summary(console: Console, tally: Tally, out: str, stats: WriteStats) -> None:
     """Reports by status/kind/era/year, cell flags, checks not passing, and every failure."""
-    console.print(f"[bold]xxgk[/] {len(reports)} inputs → {out}  ({added} new, {replaced} replaced)")
+    console.print(f"[bold]xxgk[/] {tally.n} inputs → {out}  ({stats.added} new, {stats.replaced} replaced)")
     t = Table(title="reports", show_edge=False)
     for col in ("status", "kind", "template", "year", "n"):
         t.add_column(col)
-    counts = Counter((r.status, r.doc_kind, r.template, str(r.report_year or "?")) for r in reports)
-    for (status, kind, tpl, year), n in sorted(counts.items()):
+    for (status, kind, tpl, year), n in sorted(tally.reports.items()):
         t.add_row(status, kind, tpl, year, str(n))
     console.print(t)
-    cells = [c for r in reports for c in r.cells]
-    if cells:
-        flags = Counter(c.flag for c in cells)
-        console.print("cells: " + ", ".join(f"{k} {v}" for k, v in sorted(flags.items())))
-    fails = Counter((c.rule, c.severity) for r in reports for c in r.checks if c.status == "fail")
-    unc = Counter(c.rule for r in reports for c in r.checks if c.status == "uncertain")
-    if fails or unc:
+    if tally.flags:
+        console.print("cells: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.flags.items())))
+    if tally.fails or tally.uncertain:
         ct = Table(title="checks not passing", show_edge=False)
         for col in ("rule", "severity", "fail", "uncertain"):
             ct.add_column(col)
-        for rule in sorted({k[0] for k in fails} | set(unc)):
-            sev = next((s for (r_, s) in fails if r_ == rule), "")
-            ct.add_row(rule, sev, str(sum(v for (r_, _), v in fails.items() if r_ == rule)), str(unc.get(rule, 0)))
+        for rule in sorted({k[0] for k in tally.fails} | set(tally.uncertain)):
+            sev = next((s for (r_, s) in tally.fails if r_ == rule), "")
+            n_fail = sum(v for (r_, _), v in tally.fails.items() if r_ == rule)
+            ct.add_row(rule, sev, str(n_fail), str(tally.uncertain.get(rule, 0)))
         console.print(ct)
-    for r in reports:
-        if r.status == "failed":
-            console.print(f"[red]failed[/] {r.error}")
+    for error in sorted(tally.errors):
+        console.print(f"[red]failed[/] {error}", soft_wrap=True)

@@ -85,16 +85,16 @@ def test_a_crash_mid_write_leaves_the_previous_dataset_readable(tmp_path: Path, 
     out = tmp_path / "d"
     build(out, TEXTS[:1])
     before = open_dataset(out)
-    real = ds_mod._write_atomic
+    real = ds_mod.DatasetWriter._write_atomic
     calls = {"n": 0}
 
-    def crashing(table: object, path: Path) -> None:
+    def crashing(self: ds_mod.DatasetWriter, table: object, path: str) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt("simulated crash")
-        real(table, path)  # type: ignore[arg-type]
+        real(self, table, path)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ds_mod, "_write_atomic", crashing)
+    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_atomic", crashing)
     with pytest.raises(KeyboardInterrupt):
         build(out, TEXTS)
     after = open_dataset(out)
@@ -104,9 +104,10 @@ def test_a_crash_mid_write_leaves_the_previous_dataset_readable(tmp_path: Path, 
         assert (after.cells["report_id"] == rid).sum() == n
     for p in out.rglob("*.parquet"):
         pq.read_metadata(p)
-    monkeypatch.setattr(ds_mod, "_write_atomic", real)
+    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_atomic", real)
     build(out, TEXTS)
     assert len(open_dataset(out).reports) == 3
+    assert not list(out.glob(".staging-*"))  # the crashed run's staging folder was cleaned up
 
 
 def test_every_input_ends_as_a_row(tmp_path: Path) -> None:
