@@ -1,13 +1,14 @@
 # Two entry points for a fresh machine; each sets itself up (virtualenv in .venv/, dependencies).
 #   make demo   run the main job on the bundled samples and print the summary
 #   make test   lint, type-check, layer-check and run the test suite
+#   make bench  speed and memory next to their anchors (bench/results/latest.json)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint unit venv sysdeps clean
+.PHONY: demo test lint unit bench venv sysdeps clean
 
 sysdeps:
 	./scripts/sysdeps.sh
@@ -33,6 +34,9 @@ unit: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint unit
+
+bench: $(STAMP) sysdeps
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) data/dataset .mypy_cache .ruff_cache .pytest_cache

@@ -73,7 +73,7 @@ def test_dask_local_cluster_gives_the_same_dataset(tmp_path: Path) -> None:
     write_dataset(tmp_path / "dask", cluster.map(iter_items(paths)))
     local, dask = _digests(tmp_path / "local"), _digests(tmp_path / "dask")
     assert local == dask and len(local) > 20
-    stuck = list(DaskCluster(jobs=2, timeout=2, worker=troublesome).map([item("stuck.txt"), item("ok.txt")]))
+    stuck = list(DaskCluster(jobs=2, timeout=15, worker=troublesome).map([item("stuck.txt"), item("ok.txt")]))
     assert {r.source: r.status for r in stuck} == {"stuck.txt": "failed", "ok.txt": "ok"}
 
 

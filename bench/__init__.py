@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory measured next to anchors in the same run (`make bench`)."""

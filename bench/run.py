@@ -1,0 +1,226 @@
+"""`make bench`: per format, full extraction (extract + normalise) next to its anchor, throughput
+for 1 and 2 workers, and peak memory; printed as a table and written as JSON for comparison over time.
+
+Anchors, measured on the same documents in the same run:
+  pdf  → bare pdfplumber `page.extract_tables()` per page
+  html → bare BeautifulSoup(lxml) parse
+  docx → bare python-docx table iteration
+  text → decode + splitlines
+A corpus builder per format turns generated reports (tests/generator) into documents; formats whose
+renderer or extractor is not installed are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import io
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors import SourceRef, for_media_type, sniff  # noqa: E402
+from pipeline.executors import LocalPool  # noqa: E402
+from pipeline.normalise import normalise  # noqa: E402
+from pipeline.process import WorkItem  # noqa: E402
+
+Doc = tuple[str, bytes, int]
+"""(name, bytes, pages)."""
+
+
+@dataclass
+class Row:
+    format: str
+    docs: int
+    pages: int
+    ms_per_doc: float
+    ms_per_page: float
+    anchor: str
+    anchor_ms_per_doc: float
+    anchor_ms_per_page: float
+    ratio: float
+    notes: list[str] = field(default_factory=list)
+
+
+def full(doc: Doc) -> None:
+    name, data, _ = doc
+    mt = sniff(data)
+    src = SourceRef(uri=name, sha256=hashlib.sha256(data).hexdigest(), media_type=mt)
+    normalise(for_media_type(mt).extract(data, source=src), media_type=mt)
+
+
+def median_ms(fn: Callable[[Doc], object], docs: list[Doc], repeat: int) -> list[float]:
+    """Per-document median over `repeat` runs, in ms."""
+    out = []
+    for doc in docs:
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            fn(doc)
+            times.append((time.perf_counter() - t) * 1000)
+        out.append(statistics.median(times))
+    return out
+
+
+# --- anchors ---------------------------------------------------------------------------------------
+
+def anchor_text(doc: Doc) -> object:
+    return doc[1].decode("utf-8", errors="replace").splitlines()
+
+
+def anchor_html(doc: Doc) -> object:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(doc[1], "lxml")
+
+
+def anchor_docx(doc: Doc) -> object:
+    import docx
+
+    d = docx.Document(io.BytesIO(doc[1]))
+    return [[c.text for c in row.cells] for t in d.tables for row in t.rows]
+
+
+def anchor_pdf(doc: Doc) -> object:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(doc[1])) as pdf:
+        return [p.extract_tables() for p in pdf.pages]
+
+
+# --- corpora ---------------------------------------------------------------------------------------
+
+def corpus_text(n: int) -> list[Doc]:
+    from tests.generator import generate, render_text
+
+    docs = []
+    for i, g in enumerate(generate(seed=11, n=n)):
+        style = ("lines", "tabs", "run")[i % 3]
+        docs.append((f"{g.key}.{style}.txt", render_text(g, style).encode("utf-8"), 1))
+    return docs
+
+
+def corpus_optional(fmt: str, n: int) -> list[Doc]:
+    """Documents of a format whose renderer lives in tests/generator/<module>.py, if present."""
+    import importlib
+
+    module = {"html": "tests.generator.html", "docx": "tests.generator.word", "pdf": "tests.generator.pdf"}[fmt]
+    try:
+        gen = importlib.import_module(module)
+    except ImportError:
+        return []
+    builder = getattr(gen, "bench_corpus", None)
+    if builder is None:
+        return []
+    return list(builder(n))
+
+
+ANCHORS = {"text": ("decode+splitlines", anchor_text), "html": ("BeautifulSoup(lxml) parse", anchor_html),
+           "docx": ("python-docx table iteration", anchor_docx), "pdf": ("pdfplumber extract_tables", anchor_pdf)}
+
+
+def bench_format(fmt: str, docs: list[Doc], repeat: int) -> Row:
+    for d in docs[:3]:  # warm up imports and caches
+        full(d)
+    ms = median_ms(full, docs, repeat)
+    anchor_name, anchor = ANCHORS[fmt]
+    ams = median_ms(anchor, docs, repeat)
+    pages = sum(p for _, _, p in docs)
+    per_page = sum(ms) / pages
+    anchor_per_page = sum(ams) / pages
+    return Row(fmt, len(docs), pages, statistics.median(ms), per_page, anchor_name, statistics.median(ams),
+               anchor_per_page, per_page / anchor_per_page if anchor_per_page else float("nan"))
+
+
+def throughput(docs: list[Doc], jobs: int) -> float:
+    """Steady-state documents per second: the clock starts once every worker has finished a document
+    (process start-up and imports are excluded)."""
+    items = [WorkItem(data, SourceRef(uri=name, sha256=hashlib.sha256(data).hexdigest())) for name, data, _ in docs]
+    warm = items[: 2 * jobs]
+    pool = LocalPool(jobs=jobs, timeout=300)
+    start = None
+    n = 0
+    for i, _ in enumerate(pool.map(warm + items)):
+        if i == len(warm) - 1:
+            start = time.perf_counter()
+        elif i >= len(warm):
+            n += 1
+    assert start is not None
+    return n / (time.perf_counter() - start)
+
+
+def peak_rss_mb() -> dict[str, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"main": round(me, 1), "largest_worker": round(kids, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=60, help="documents per format")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = p.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    corpora = {"text": corpus_text(args.n)}
+    for fmt in ("html", "docx", "pdf"):
+        corpora[fmt] = corpus_optional(fmt, args.n)
+    rows, notes = [], []
+    for fmt, docs in corpora.items():
+        if not docs:
+            notes.append(f"{fmt}: no generated corpus available (renderer missing); skipped")
+            continue
+        try:
+            rows.append(bench_format(fmt, docs, args.repeat))
+        except Exception as exc:  # an extractor not installed yet: report, don't stop the bench
+            notes.append(f"{fmt}: {type(exc).__name__}: {exc}")
+        gc.collect()
+    mixed = [d for docs in corpora.values() for d in docs]
+    t1 = throughput(mixed, 1)
+    t2 = throughput(mixed, 2)
+    result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": platform.platform(), "cpus": os.cpu_count(),
+        "python": platform.python_version(), "rows": [asdict(r) for r in rows],
+        "throughput_docs_per_s": {"1": round(t1, 2), "2": round(t2, 2), "speedup": round(t2 / t1, 2)},
+        "mixed_docs": len(mixed), "peak_rss_mb": peak_rss_mb(), "notes": notes,
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_table(result)
+    return 0
+
+
+def print_table(result: dict[str, object]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="xxgk bench (median per document; per page = total / pages)")
+    for col in ("format", "docs", "pages", "ms/doc", "ms/page", "anchor", "anchor ms/doc", "anchor ms/page", "ratio"):
+        t.add_column(col, justify="right" if col not in {"format", "anchor"} else "left")
+    for r in result["rows"]:  # type: ignore[attr-defined]
+        t.add_row(r["format"], str(r["docs"]), str(r["pages"]), f"{r['ms_per_doc']:.2f}", f"{r['ms_per_page']:.2f}",
+                  r["anchor"], f"{r['anchor_ms_per_doc']:.2f}", f"{r['anchor_ms_per_page']:.2f}", f"{r['ratio']:.2f}")
+    c = Console(width=150)
+    c.print(t)
+    tp = result["throughput_docs_per_s"]
+    c.print(f"throughput on {result['mixed_docs']} mixed documents: 1 worker {tp['1']} docs/s, "  # type: ignore[index]
+            f"2 workers {tp['2']} docs/s (×{tp['speedup']})")  # type: ignore[index]
+    c.print(f"peak RSS MB: {result['peak_rss_mb']}")
+    for note in result["notes"]:  # type: ignore[attr-defined]
+        c.print(f"[yellow]note[/] {note}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
