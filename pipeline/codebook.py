@@ -79,11 +79,16 @@ def aliases(table: str, axis: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[1])))
 
 
+@cache
+def _by_key() -> dict[tuple[str, str, str], Variable]:
+    return {(v.table, v.axis, v.code): v for v in variables()}
+
+
 def variable(table: str, axis: str, code: str) -> Variable:
-    for v in variables():
-        if v.table == table and v.axis == axis and v.code == code:
-            return v
-    raise KeyError(f"{table} {axis} {code}")
+    try:
+        return _by_key()[(table, axis, code)]
+    except KeyError:
+        raise KeyError(f"{table} {axis} {code}") from None
 
 
 # Which (row, col) cells each table has, per era. 2019 and 2021 share Table 3 except （六）.
@@ -144,6 +149,7 @@ def cells_for(table: str, era: str) -> tuple[tuple[str, str], ...]:
     raise KeyError(table)
 
 
+@cache
 def unit_of(table: str, col: str) -> str:
     try:
         return variable(table, "col", col).unit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors.model import Cell, Table
 
@@ -27,6 +28,7 @@ def _is_value(text: str) -> bool:
     return parse_cell(text).flag in {"number", "blank", "slash", "dash", "none"}
 
 
+@lru_cache(maxsize=1 << 14)
 def _match(table: str, axis: str, label: str) -> str | None:
     """The code whose longest alias occurs in `label` (aliases are sorted longest first)."""
     for code, alias in aliases(table, axis):

@@ -20,6 +20,7 @@ def norm_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).translate(_QUOTES)
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """Comparable form of a label: NFKC, unified quotes and item numbering, no whitespace."""
     out = unicodedata.normalize("NFKC", text).translate(_QUOTES)
@@ -27,24 +28,36 @@ def norm(text: str) -> str:
     return _ITEM_SEP.sub(".", out)
 
 
-def norm_with_map(text: str) -> tuple[str, list[int]]:
-    """`text` normalised char by char, keeping whitespace, with the source offset of every char.
+def _one_to_one_table() -> dict[int, str]:
+    """Characters whose NFKC form is one other character (full-width forms, Kangxi radicals,
+    compatibility ideographs, odd spaces), plus quotes: a 1:1 mapping keeps offsets valid."""
+    table: dict[int, str] = {}
+    ranges = [(0x00A0, 0x00A1), (0x2000, 0x2070), (0x2E80, 0x2FE0), (0x3000, 0x3040), (0xF900, 0xFB00),
+              (0xFE30, 0xFE70), (0xFF00, 0xFFF0)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            n = unicodedata.normalize("NFKC", ch)
+            if n.isspace() and ch not in "\n\r":
+                n = " "
+            if len(n) == 1 and n != ch:
+                table[cp] = n
+    for k, v in {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "\t": " "}.items():
+        table[ord(k)] = v
+    return table
 
-    Used to search labels in flattened text and point back at the printed characters.
+
+_ONE_TO_ONE = _one_to_one_table()
+
+
+def norm_with_map(text: str) -> tuple[str, list[int] | None]:
+    """`text` in comparable form with whitespace kept, and the source offset of every char.
+
+    The mapping is one character to one character, so offsets are the identity (returned as
+    None); used to search labels in flattened text and point back at the printed characters.
     """
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        n = norm_char(ch)
-        if n.isspace() or ch.isspace():
-            n = " " if ch not in "\n\r" else "\n"
-        for c in n:
-            chars.append(c)
-            offsets.append(i)
-    s = "".join(chars)
-    # Item numbering 1、/1．/1, → 1. (same length, so offsets stay valid).
-    s = _ITEM_SEP.sub(".", s)
-    return s, offsets
+    s = _ITEM_SEP.sub(".", text.translate(_ONE_TO_ONE))
+    return s, None
 
 
 @lru_cache(maxsize=4096)

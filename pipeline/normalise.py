@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from extractors.model import Document, Table
 
@@ -148,6 +149,7 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
                   checks=tuple(checks), **base)  # type: ignore[arg-type]
 
 
+@cache
 def _cell_order() -> Callable[[CellValue], tuple[str, int, int]]:
     from .codebook import variables
 

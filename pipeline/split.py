@@ -186,16 +186,26 @@ def filter_rows(cands: list[Reading], check: RowCheck | None) -> tuple[list[Read
     return (kept, True) if kept else (cands, False)
 
 
-def solve_table(
-    rows: dict[str, list[Reading]],
-    violations: Callable[[dict[str, tuple[float | None, ...]]], int],
-    *,
-    cap: int = CAP,
-) -> dict[str, Resolved]:
+@dataclass(frozen=True, slots=True)
+class Identities:
+    """What a table's readings must satisfy: a cost per row (its own sums), and linear equations
+    across rows, each applied to every column (Σ coef × row value = 0)."""
+
+    row_cost: Callable[[tuple[float | None, ...]], int]
+    equations: tuple[dict[str, float], ...] = ()
+
+
+def _zeros(vals: tuple[float | None, ...]) -> tuple[float, ...]:
+    return tuple(0.0 if v is None else v for v in vals)
+
+
+def solve_table(rows: dict[str, list[Reading]], ids: Identities, *, cap: int = CAP) -> dict[str, Resolved]:
     """Choose, across rows, the combinations of readings that break the fewest identities.
 
     Rows with one reading are fixed; the others are enumerated together (up to `cap`
-    combinations; beyond that each row keeps only what its own readings agree on).
+    combinations; beyond that each row keeps only what its own readings agree on). The cost of
+    a combination is the number of violated identity instances: rows whose own sum fails plus
+    (equation, column) pairs that do not balance.
     """
     fixed = {k: v[0] for k, v in rows.items() if len(v) == 1}
     open_rows = [k for k, v in rows.items() if len(v) > 1]
@@ -206,21 +216,47 @@ def solve_table(
         total *= len(rows[k])
     if total > cap:
         return {k: agree(v) for k, v in rows.items()}
-    best = None
-    winners: list[tuple[Reading, ...]] = []
-    base = {k: values_of(v) for k, v in fixed.items()}
-    open_vals = {k: [values_of(c) for c in rows[k]] for k in open_rows}
+    width = len(next(iter(rows.values()))[0])
+    n_eq = len(ids.equations)
+    base = [[0.0] * width for _ in range(n_eq)]
+    for k, reading in fixed.items():
+        vals = _zeros(values_of(reading))
+        for e, eq in enumerate(ids.equations):
+            coef = eq.get(k)
+            if coef:
+                for c in range(width):
+                    base[e][c] += coef * vals[c]
+    # Per open reading: its own cost and its contribution to every (equation, column).
+    costs: list[list[int]] = []
+    contrib: list[list[list[float]]] = []
+    for k in open_rows:
+        kc, kv = [], []
+        for reading in rows[k]:
+            raw = values_of(reading)
+            kc.append(ids.row_cost(raw))
+            vals = _zeros(raw)
+            kv.append([eq.get(k, 0.0) * vals[c] for eq in ids.equations for c in range(width)])
+        costs.append(kc)
+        contrib.append(kv)
+    base_cost = sum(ids.row_cost(values_of(r)) for r in fixed.values())
+    flat_base = [x for row in base for x in row]
+    best: int | None = None
+    winners: list[tuple[int, ...]] = []
     for combo in itertools.product(*(range(len(rows[k])) for k in open_rows)):
-        assign = dict(base)
-        for k, i in zip(open_rows, combo, strict=True):
-            assign[k] = open_vals[k][i]
-        v = violations(assign)
-        if best is None or v < best:
-            best, winners = v, []
-        if v == best:
-            winners.append(tuple(rows[k][i] for k, i in zip(open_rows, combo, strict=True)))
+        cost = base_cost + sum(costs[j][i] for j, i in enumerate(combo))
+        if best is not None and cost > best:
+            continue
+        sums = list(flat_base)
+        for j, i in enumerate(combo):
+            for x, v in enumerate(contrib[j][i]):
+                sums[x] += v
+        cost += sum(1 for v in sums if abs(v) > 1e-9)
+        if best is None or cost < best:
+            best, winners = cost, []
+        if cost == best:
+            winners.append(combo)
     out = {k: agree([v]) for k, v in fixed.items()}
     for j, k in enumerate(open_rows):
-        res = agree([w[j] for w in winners])
+        res = agree([rows[k][w[j]] for w in winners])
         out[k] = Resolved(res.tokens, res.ambiguous, len(winners), res.zero_or_blank)
     return out

@@ -5,10 +5,10 @@ This is the only place (with `codebook`) that knows how the three tables are lai
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from .codebook import T3_COLS, T4_COLS, T4_ROWS, t3_leaves
+from .codebook import T4_COLS, T4_ROWS, t3_leaves
+from .split import Identities
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +78,11 @@ def t4_row_ok(vals: tuple[float | None, ...]) -> bool:
     return t4_violations(vals) == 0
 
 
-def t3_violations(era: str) -> Callable[[Values], int]:
-    leaves = t3_leaves(era)
-    n = len(T3_COLS)
+def t3_identities(era: str) -> Identities:
+    """T3-COL per row; T3-FLOW and T3-LEAF per column, as linear equations across rows."""
+    flow = {"t3.r1": 1.0, "t3.r2": 1.0, "t3.r3.7": -1.0, "t3.r4": -1.0}
+    leaf = {"t3.r3.7": 1.0, **dict.fromkeys(t3_leaves(era), -1.0)}
+    return Identities(row_cost=lambda vals: 0 if t3_row_ok(vals) else 1, equations=(flow, leaf))
 
-    def count(rows: Values) -> int:
-        bad = 0
-        for vals in rows.values():
-            if not t3_row_ok(vals):
-                bad += 1
-        zero = (None,) * n
-        r1, r2 = rows.get("t3.r1", zero), rows.get("t3.r2", zero)
-        r37, r4 = rows.get("t3.r3.7", zero), rows.get("t3.r4", zero)
-        for c in range(n):
-            if abs(_z(r1[c]) + _z(r2[c]) - _z(r37[c]) - _z(r4[c])) > 1e-9:
-                bad += 1
-            leaf_sum = sum(_z(rows.get(leaf, zero)[c]) for leaf in leaves)
-            if abs(leaf_sum - _z(r37[c])) > 1e-9:
-                bad += 1
-        return bad
 
-    return count
+T4_IDENTITIES = Identities(row_cost=lambda vals: t4_violations(vals))

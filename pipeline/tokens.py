@@ -16,7 +16,7 @@ from . import split
 from .codebook import T3_COLS, aliases, cells_for, t2_layout, unit_of
 from .labels import loose, norm_with_map
 from .records import CellValue
-from .template import T2_BLOCKS, T2_ERA_COLS, T4_PHYSICAL, t3_row_ok, t3_specs, t3_violations, t4_violations
+from .template import T2_BLOCKS, T2_ERA_COLS, T4_IDENTITIES, T4_PHYSICAL, t3_identities, t3_row_ok, t3_specs
 from .values import parse_cell
 
 _PREFIX = re.compile(r"(?:[(\[]?[一二三四五六七八九十]{1,2}[)\]]|[一二三四五六七八九十]{1,2}、|\d\s*\.)\s*$")
@@ -36,7 +36,8 @@ class Flat:
 
     raw: str
     s: str
-    offsets: list[int]
+    offsets: list[int] | None
+    """Raw offset of every normalised character; None when the mapping is the identity."""
 
     @classmethod
     def of(cls, raw: str) -> Flat:
@@ -44,6 +45,8 @@ class Flat:
         return cls(raw, s, offsets)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        if self.offsets is None:
+            return min(start, len(self.raw)), min(max(start, end), len(self.raw))
         if start >= len(self.offsets):
             return len(self.raw), len(self.raw)
         a = self.offsets[start]
@@ -140,7 +143,7 @@ def _resolve_rows(
     runs: dict[str, tuple[str, int, int]],
     n: int,
     row_ok: Callable[[tuple[float | None, ...]], bool] | None,
-    violations: Callable[[dict[str, tuple[float | None, ...]]], int] | None,
+    identities: split.Identities | None,
     cols: dict[str, tuple[str, ...]],
 ) -> dict[tuple[str, str], CellValue]:
     """Read every row's run, let the identities choose, and emit one cell per (row, col)."""
@@ -155,12 +158,12 @@ def _resolve_rows(
             unreadable[code] = _unreadable(run, width, method)
             continue
         cands[code], methods[code] = readings, method
-    if violations is not None:
+    if identities is not None:
         # Search all readings together when that is small enough, so a row whose printed total is
         # wrong is read as printed; otherwise narrow each row to the readings that fit its own sum.
         if _combinations(cands) > split.CAP:
             cands = {k: split.filter_rows(v, row_ok if len(cols[k]) == n else None)[0] for k, v in cands.items()}
-        resolved = split.solve_table(cands, violations)
+        resolved = split.solve_table(cands, identities)
     else:
         resolved = {k: split.agree(v) for k, v in cands.items()}
     out: dict[tuple[str, str], CellValue] = {}
@@ -204,8 +207,7 @@ def read_t3(flat: Flat, start: int, end: int) -> TableRead:
         stop = matches[j + 1].start if j + 1 < len(matches) else end
         runs[m.code] = value_run(flat, m.end, stop)
     cols = dict.fromkeys(runs, T3_COLS)
-    viol = t3_violations(era)
-    cells = _resolve_rows(flat, "t3", runs, len(T3_COLS), t3_row_ok, viol, cols)
+    cells = _resolve_rows(flat, "t3", runs, len(T3_COLS), t3_row_ok, t3_identities(era), cols)
     read = TableRead("t3", era, method="tokens")
     for row, col in cells_for("t3", era):
         read.cells[(row, col)] = cells.get((row, col)) or missing("t3", row, col, "row label not found in the text")
@@ -235,7 +237,7 @@ def read_t4(flat: Flat, start: int, end: int) -> TableRead:
                 reason=_unreadable(run, 15, method),
                 locator="text[{}:{}]".format(*flat.raw_span(a, b)), unit=unit_of("t4", col))
         return read
-    res = split.solve_table({"t4": readings}, lambda v: t4_violations(v["t4"]))["t4"]
+    res = split.solve_table({"t4": readings}, T4_IDENTITIES)["t4"]
     for i, (row, col) in enumerate(T4_PHYSICAL):
         read.cells[(row, col)] = _cell(flat, "t4", row, col, res.tokens[i], method=method, span=(a, b),
                                        ambiguous=res.n_readings if res.ambiguous[i] else 0, run=run,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 _UNIT = re.compile(r"(万元|元|件|项|条|个|次|人次|人)$")
@@ -20,6 +21,7 @@ class Parsed:
     unit: str = ""
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_cell(raw: str) -> Parsed:
     """Read one printed cell. `flag`: number | blank | slash | dash | none | text."""
     text = unicodedata.normalize("NFKC", raw).replace("\u00a0", " ")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pipeline.split import agree, filter_rows, readings, solve_table, values_of
+from pipeline.split import Identities, agree, filter_rows, readings, solve_table, values_of
 from pipeline.template import t3_row_ok, t4_row_ok
 
 
@@ -37,10 +37,8 @@ def test_identities_across_rows_choose_between_row_splits() -> None:
     assert len(r1) > 1  # the row sum alone cannot decide
     rows = {"a": r1, "b": [("3", "1", "0", "1", "0", "0", "5")], "c": [("9", "0", "0", "0", "0", "0", "9")]}
 
-    def violations(v: dict[str, tuple[float | None, ...]]) -> int:
-        return sum(1 for c in range(7) if (v["a"][c] or 0) != (v["b"][c] or 0) + (v["c"][c] or 0))
-
-    res = solve_table(rows, violations)
+    ids = Identities(row_cost=lambda v: 0, equations=({"a": 1.0, "b": -1.0, "c": -1.0},))  # a = b + c
+    res = solve_table(rows, ids)
     assert res["a"].tokens == ("12", "1", "0", "1", "0", "0", "14")
     assert not any(res["a"].ambiguous)
 
