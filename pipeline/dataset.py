@@ -30,9 +30,12 @@ import pyarrow.parquet as pq
 from .records import Report
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+SOURCES_SEP = "|"
+"""Separator of the `sources` column (every path/URL one report's bytes came from)."""
 
 REPORTS = pa.schema([
-    ("report_id", pa.string()), ("source", pa.string()), ("media_type", pa.string()),
+    ("report_id", pa.string()), ("source", pa.string()), ("sources", pa.string()),
+    ("url", pa.string()), ("index_number", pa.string()), ("media_type", pa.string()),
     ("title", pa.string()), ("agency", pa.string()), ("region_code", pa.string()),
     ("region_name", pa.string()), ("admin_level", pa.string()), ("published", pa.date32()),
     ("template", pa.string()), ("doc_kind", pa.string()), ("status", pa.string()), ("error", pa.string()),
@@ -69,7 +72,8 @@ def _rows(table: str, r: Report) -> list[dict[str, object]]:
         import datetime as dt
 
         return [{
-            "report_id": r.report_id, "source": r.source, "media_type": r.media_type, "title": r.title,
+            "report_id": r.report_id, "source": r.source, "sources": r.source, "url": r.url,
+            "index_number": r.index_number, "media_type": r.media_type, "title": r.title,
             "agency": r.agency, "region_code": r.region_code, "region_name": r.region_name,
             "admin_level": r.admin_level, "published": dt.date.fromisoformat(r.published) if r.published else None,
             "template": r.template, "doc_kind": r.doc_kind, "status": r.status, "error": r.error or None,
@@ -130,7 +134,8 @@ class DatasetWriter:
         self.root = self.root.rstrip("/")
         self.batch = batch
         self._buffer: list[Report] = []
-        self._sources: dict[str, tuple[str, int | None]] = {}
+        self._sources: dict[str, tuple[set[str], int | None]] = {}
+        """report_id → every source its bytes came from (this run and earlier ones), and its year."""
         self._spills = 0
         self._staging = f"{self.root}/.staging-{os.getpid()}"
         self.fs.makedirs(self.root, exist_ok=True)
@@ -146,11 +151,10 @@ class DatasetWriter:
     def add(self, report: Report) -> None:
         seen = self._sources.get(report.report_id)
         if seen is not None:
-            # The same bytes again (another path or URL): one report; keep the smallest source.
-            if report.source < seen[0]:
-                self._sources[report.report_id] = (report.source, seen[1])
+            # The same bytes again (another path or URL): one report with several sources.
+            seen[0].add(report.source)
             return
-        self._sources[report.report_id] = (report.source, report.report_year)
+        self._sources[report.report_id] = ({report.source}, report.report_year)
         self._buffer.append(report)
         if len(self._buffer) >= self.batch:
             self._spill()
@@ -174,6 +178,7 @@ class DatasetWriter:
         self._buffer = []
 
     def _existing_years(self) -> dict[str, int | None]:
+        """Year of every report already in the dataset; earlier sources join the new reports'."""
         out: dict[str, int | None] = {}
         base = f"{self.root}/reports"
         if not self.fs.exists(base):
@@ -183,9 +188,12 @@ class DatasetWriter:
             if not name.startswith("report_year="):
                 continue
             with self.fs.open(f"{part.rstrip('/')}/part-0.parquet", "rb") as fh:
-                ids = pq.read_table(fh, columns=["report_id"]).column(0).to_pylist()
-            for rid in ids:
+                t = pq.read_table(fh, columns=["report_id", "source", "sources"])
+            for rid, src, srcs in zip(*(t.column(i).to_pylist() for i in range(3)), strict=True):
                 out[rid] = _year(name)
+                if rid in self._sources:
+                    self._sources[rid][0].update([src, *(srcs or "").split(SOURCES_SEP)])
+                    self._sources[rid][0].discard("")
         return out
 
     def close(self) -> WriteStats:
@@ -223,10 +231,16 @@ class DatasetWriter:
         self._write_atomic(_sort(table, name), final)
 
     def _with_min_sources(self, table: pa.Table) -> pa.Table:
+        """`sources` lists every path/URL the report's bytes came from; `source` is the first of them."""
         ids = table.column("report_id").to_pylist()
-        sources = table.column("source").to_pylist()
-        fixed = [self._sources[i][0] if i in self._sources else s for i, s in zip(ids, sources, strict=True)]
-        return table.set_column(table.schema.get_field_index("source"), "source", pa.array(fixed, pa.string()))
+        old_src = table.column("source").to_pylist()
+        old_all = table.column("sources").to_pylist()
+        all_sources = [sorted(self._sources[i][0]) if i in self._sources else (a or s).split(SOURCES_SEP)
+                       for i, s, a in zip(ids, old_src, old_all, strict=True)]
+        table = table.set_column(table.schema.get_field_index("source"), "source",
+                                 pa.array([a[0] for a in all_sources], pa.string()))
+        return table.set_column(table.schema.get_field_index("sources"), "sources",
+                                pa.array([SOURCES_SEP.join(a) for a in all_sources], pa.string()))
 
     def _write_atomic(self, table: pa.Table, path: str) -> None:
         folder, name = path.rsplit("/", 1)

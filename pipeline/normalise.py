@@ -101,6 +101,8 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
         "report_year": meta.report_year, "published": meta.published, "doc_kind": kind,
         "extractor": doc.extractor, "extractor_version": doc.extractor_version,
         "pipeline_version": __version__, "captured_at": doc.source.captured_at,
+        "url": hints.get("url") or (doc.source.uri if doc.source.uri.startswith(("http://", "https://")) else None),
+        "index_number": hints.get("index_number"),
     }
     if kind != "annual_report":
         return Report(status="ok", template="unknown", **base)  # type: ignore[arg-type]

@@ -74,6 +74,10 @@ class Report:
     extractor_version: str = ""
     pipeline_version: str = ""
     captured_at: str | None = None
+    url: str | None = None
+    """Where the document was published (from the capture or the archiver's header), if known."""
+    index_number: str | None = None
+    """The portal's 索引号 (its prefix is the organisation / unified social credit code)."""
     sections: tuple[SectionText, ...] = field(default=())
     cells: tuple[CellValue, ...] = field(default=())
     checks: tuple[Check, ...] = field(default=())

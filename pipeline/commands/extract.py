@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.datapackage import write_datapackage
 from pipeline.dataset import DatasetWriter, WriteStats
 from pipeline.executors import make_executor
 from pipeline.inputs import iter_files, iter_items
@@ -82,6 +84,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
             progress.advance(task)
     try:
         stats = writer.close()
+        if "://" not in str(args.out):  # a local dataset documents itself (frictionless datapackage.json)
+            write_datapackage(Path(args.out))
     except OSError as exc:
         console.print(f"[red]xxgk: cannot write the dataset to {args.out}: {exc}")
         return 2

@@ -123,3 +123,18 @@ def test_every_input_ends_as_a_row(tmp_path: Path) -> None:
     assert by_src["empty.txt"].status == "failed" and "empty.txt" in by_src["empty.txt"].error
     assert "garbage.bin" in by_src["garbage.bin"].error and "media type" in by_src["garbage.bin"].error
     assert "no such file" in by_src["missing.txt"].error
+
+
+def test_the_same_bytes_at_two_paths_are_one_report_with_two_sources(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    shutil.copy(TEXTS[0], a / "seed.txt")
+    build(tmp_path / "d", [str(a)])
+    shutil.copy(TEXTS[0], b / "copy.txt")
+    build(tmp_path / "d", [str(b)])  # a later run finds the same report elsewhere
+    d = open_dataset(tmp_path / "d")
+    assert len(d.reports) == 1 and len(d.cells) == 200
+    row = d.reports.iloc[0]
+    assert row["sources"].split("|") == sorted([(a / "seed.txt").as_posix(), (b / "copy.txt").as_posix()])
+    assert row["source"] == row["sources"].split("|")[0]
