@@ -34,6 +34,7 @@ from .sniff import (
     HTML,
     JPEG,
     OFD,
+    OLE2,
     PDF,
     PNG,
     RTF,
@@ -52,6 +53,7 @@ register(HTML, "extractors.html:HtmlExtractor")
 register(DOCX, "extractors.docx:DocxExtractor")
 register(DOC, "extractors.office:LegacyWordExtractor")
 register(RTF, "extractors.office:LegacyWordExtractor")
+register(OLE2, "extractors.office:LegacyWordExtractor")  # names encrypted Office files and other OLE2
 register(XLSX, "extractors.sheets:SheetExtractor")
 register(XLS, "extractors.sheets:SheetExtractor")
 register(PDF, "extractors.pdf:PdfExtractor")

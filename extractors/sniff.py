@@ -71,6 +71,8 @@ def _sniff_zip(data: bytes) -> str:
         # A truncated OOXML file still starts with PK; name it by its first entry.
         if b"word/" in data[:2048]:
             return DOCX
+        if b"xl/" in data[:2048]:
+            return XLSX
         return ZIP
     if "word/document.xml" in names:
         return DOCX

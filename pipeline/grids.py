@@ -104,7 +104,9 @@ def read_grids(tables: tuple[Table, ...]) -> GridRead:
             label_cols = {c.col for c in anchors if c.text.strip() and not _is_value(c.text)}
             kind = _table_of_row(labels, current)
             if kind is None:
-                if current == "t4" and t4map and any(_is_value(t) and t for t in texts):
+                # A Table 4 value row: numbers, or nothing but printed blanks (a blank template).
+                if current == "t4" and t4map and (any(_is_value(t) and t for t in texts) or (
+                        not labels and all(not t or _is_value(t) for t in texts))):
                     _take_t4(out, table, slots, t4map)
                 continue
             current = kind
@@ -187,7 +189,7 @@ def _take_t4(out: GridRead, table: Table, slots: list[Cell | None], t4map: dict[
     bucket = out.cells.setdefault("t4", {})
     for c, (row, col) in sorted(t4map.items()):
         cell = slots[c] if c < len(slots) else None
-        if cell is None or (row, col) in bucket:
+        if cell is None or ((row, col) in bucket and bucket[(row, col)].flag != "blank"):
             continue
         bucket[(row, col)] = _cell_value("t4", row, col, cell, table, method="grid")
         out.rows_seen.setdefault("t4", set()).add(row)

@@ -1,0 +1,699 @@
+"""DOCX → `Document`: paragraphs and tables in reading order, merged cells as real spans.
+
+python-docx's OPC reader opens the package (content types, relationships, parts) and reads the
+core properties; the body is read from its XML with a plain non-resolving lxml parser, because
+python-docx has no API for what reports need, its cell API repeats a merged cell once per grid
+slot (and raises on a table that starts inside a vertical merge), and its element classes make
+every node access several times slower:
+
+- horizontal (`gridSpan`, legacy `hMerge`) and vertical (`vMerge`) merges become real spans;
+- auto-numbered paragraphs get the label Word prints ("一、" from `w:numPr`, see `numbering`);
+- tracked changes read as accepted: insertions kept, deletions and moved-away text dropped;
+- text boxes (DrawingML or VML, one of `mc:AlternateContent`'s choices) follow their anchor;
+- a one-cell layout table is unwrapped; nested tables follow their parent table;
+- tables cut in parts (only blank paragraphs between) are laid on one common column grid, so a
+  part LibreOffice or WPS re-gridded still lines up; a part that continues a vertical merge is
+  joined back into one grid.
+
+Core properties are often wrong (a template's title, the clerk's name), so they are kept as
+``doc_*`` hints and never as ``title``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
+
+from .errors import MalformedDocument, NoContent
+from .model import Block, Cell, Document, Link, SourceRef, Table, TextBlock
+from .numbering import Numbering
+from .ooxml import DEFAULT_LIMITS, ZipLimits, check_xml_parts, open_package
+
+NAME = "docx"
+VERSION = "1.0.0"
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+V = "{urn:schemas-microsoft-com:vml}"
+OFFICE = "{urn:schemas-microsoft-com:office:office}"
+
+RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+RT_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+# Containers whose children are read as if they stood in the parent (accepted revisions, fields,
+# content controls, smart tags, hyperlinks).
+_TRANSPARENT = {W + "ins", W + "moveTo", W + "smartTag", W + "customXml", W + "fldSimple", W + "dir", W + "bdo",
+                W + "sdtContent"}
+_DROPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "proofErr", W + "bookmarkStart",
+            W + "bookmarkEnd", W + "commentRangeStart", W + "commentRangeEnd", W + "sdtPr", W + "sdtEndPr"}
+_BREAKS = {W + "br", W + "cr"}
+_HEADING_STYLES = ("heading", "title", "标题")
+_VAL = W + "val"
+_TCPR, _TRPR, _PPR = W + "tcPr", W + "trPr", W + "pPr"
+_GRIDSPAN, _VMERGE, _HMERGE, _CELLDEL = W + "gridSpan", W + "vMerge", W + "hMerge", W + "cellDel"
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    name: str
+    based_on: str | None
+    outline: int | None
+    num: tuple[str, int] | None
+
+
+@dataclass
+class _Walk:
+    """State of one body walk: numbering counters, styles, relationships, links, table count."""
+
+    numbering: Numbering
+    styles: dict[str, Style]
+    rels: Mapping[str, Rel]
+    links: list[Link] = field(default_factory=list)
+    n_tables: int = 0
+
+    def style(self, style_id: str | None) -> Style | None:
+        return self.styles.get(style_id) if style_id else None
+
+    def inherited(self, style_id: str | None, attr: str) -> Any:
+        seen: set[str] = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            st = self.styles.get(style_id)
+            if st is None:
+                return None
+            value = getattr(st, attr)
+            if value is not None:
+                return value
+            style_id = st.based_on
+        return None
+
+
+class DocxExtractor:
+    name = NAME
+    version = VERSION
+
+    def __init__(self, limits: ZipLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+
+    def extract(self, data: bytes, *, source: SourceRef, headers: Mapping[str, str] | None = None) -> Document:
+        return docx_to_document(data, source=source, limits=self.limits)
+
+
+def docx_to_document(data: bytes, *, source: SourceRef, limits: ZipLimits = DEFAULT_LIMITS) -> Document:
+    """Check the package (bombs, DTDs), read it with python-docx's OPC reader and walk the body."""
+    with open_package(data, source=source.uri, what="DOCX", limits=limits) as zf:
+        check_xml_parts(zf, source=source.uri)
+    pkg = _read_package(data, source.uri)
+    body = pkg.main.find(W + "body")
+    if body is None:
+        raise MalformedDocument(source.uri, "the DOCX main part has no w:body")
+    walk = _Walk(numbering=Numbering.from_xml(pkg.numbering), styles=pkg.styles, rels=pkg.rels)
+    blocks = list(_blocks(body, walk))
+    if not blocks:
+        raise NoContent(source.uri, "the DOCX body holds no text and no table")
+    return Document(source=source, blocks=tuple(blocks), links=tuple(dict.fromkeys(walk.links)),
+                    hints=pkg.hints, extractor=NAME, extractor_version=VERSION)
+
+
+@dataclass(frozen=True, slots=True)
+class Rel:
+    """A relationship of the main part: external URL or internal part name."""
+
+    target: str
+    external: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Package:
+    main: etree._Element
+    styles: dict[str, Style]
+    numbering: etree._Element | None
+    rels: dict[str, Rel]
+    hints: tuple[tuple[str, str], ...]
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _read_package(data: bytes, uri: str) -> _Package:
+    """The parts a report needs, through python-docx's OPC reader (content types, relationships).
+
+    The XML is parsed here with a plain, non-resolving lxml parser: python-docx's own element
+    classes make every node access several times slower, and a report only needs to be read.
+    """
+    from docx.opc.pkgreader import PackageReader
+
+    try:
+        reader = PackageReader.from_file(io.BytesIO(data))  # type: ignore[no-untyped-call]
+        blobs = {str(name): blob for name, _ct, _rt, blob in reader.iter_sparts()}
+        srels: dict[str, list[Any]] = {}
+        for src, srel in reader.iter_srels():
+            srels.setdefault(str(src), []).append(srel)
+        main_name = next((str(r.target_partname) for r in srels.get("/", [])
+                          if r.reltype == RT_OFFICE_DOCUMENT and not r.is_external), None)
+        if main_name is None or main_name not in blobs:
+            raise MalformedDocument(uri, "the DOCX package has no main document part")
+        main = _parse(blobs[main_name], main_name, uri)
+        rels: dict[str, Rel] = {}
+        related: dict[str, str] = {}
+        for r in srels.get(main_name, []):
+            external = bool(r.is_external)
+            rels[str(r.rId)] = Rel(str(r.target_ref) if external else str(r.target_partname), external)
+            if not external:
+                related.setdefault(str(r.reltype), str(r.target_partname))
+        styles = _styles_of(blobs[related[RT_STYLES]], related[RT_STYLES], uri) if related.get(RT_STYLES) in blobs else {}
+        numbering = (_parse(blobs[related[RT_NUMBERING]], related[RT_NUMBERING], uri)
+                     if related.get(RT_NUMBERING) in blobs else None)
+        core = next((str(r.target_partname) for r in srels.get("/", [])
+                     if r.reltype == RT_CORE and not r.is_external), None)
+        hints = _core_hints(blobs[core]) if core in blobs else ()
+    except (MalformedDocument, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # python-docx raises KeyError/ValueError/XMLSyntaxError on broken packages
+        raise MalformedDocument(uri, f"not a readable DOCX package ({type(exc).__name__}: {exc})") from exc
+    return _Package(main, styles, numbering, rels, hints)
+
+
+def _parse(blob: bytes, part: str, uri: str) -> etree._Element:
+    try:
+        root = etree.fromstring(blob, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedDocument(uri, f"XML part {part} does not parse: {exc}") from exc
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise MalformedDocument(uri, f"XML part {part} declares a DTD; refused (entity expansion attack)")
+    return root
+
+
+def _core_hints(blob: bytes) -> tuple[tuple[str, str], ...]:
+    """Core properties (python-docx) as ``doc_*`` hints: often a template's, so never ``title``."""
+    from docx.opc.coreprops import CoreProperties
+    from docx.oxml.parser import parse_xml
+
+    try:
+        props = CoreProperties(parse_xml(blob))
+        pairs = (("doc_title", props.title), ("doc_author", props.author), ("doc_subject", props.subject),
+                 ("doc_keywords", props.keywords), ("doc_last_modified_by", props.last_modified_by),
+                 ("doc_created", props.created.isoformat() if props.created else ""),
+                 ("doc_modified", props.modified.isoformat() if props.modified else ""))
+    except (ValueError, TypeError, AttributeError, etree.XMLSyntaxError):  # bad dates: not worth failing over
+        return ()
+    return tuple((k, str(v).strip()) for k, v in pairs if v and str(v).strip())
+
+
+_STYLE_NAME = re.compile(rb'<w:style\b[^>]*?w:styleId="([^"]*)"[^>]*>\s*<w:name w:val="([^"]*)"')
+
+
+def _styles_of(blob: bytes, part: str, uri: str) -> dict[str, Style]:
+    """Paragraph styles: name, parent, outline level, list numbering.
+
+    When the part defines no numbering and no outline level (most files), only the style names
+    matter, and they are read by pattern: a template's styles part (python-docx's is 350 KB) would
+    otherwise cost more to parse than the whole body. Anything unusual takes the full parse.
+    """
+    if b"numPr" not in blob and b"outlineLvl" not in blob:
+        names = {sid.decode("utf-8", "replace"): Style(name.decode("utf-8", "replace"), None, None, None)
+                 for sid, name in _STYLE_NAME.findall(blob)}
+        if names:
+            return names
+    return _styles(_parse(blob, part, uri))
+
+
+def _styles(root: etree._Element | None) -> dict[str, Style]:
+    out: dict[str, Style] = {}
+    if root is None:
+        return out
+    for st in root.iterchildren(W + "style"):
+        sid = st.get(W + "styleId")
+        if sid is None:
+            continue
+        name = st.find(W + "name")
+        based = st.find(W + "basedOn")
+        ppr = st.find(W + "pPr")
+        outline = num = None
+        if ppr is not None:
+            ol = ppr.find(W + "outlineLvl")
+            if ol is not None and str(ol.get(W + "val", "")).isdigit():
+                outline = int(str(ol.get(W + "val")))
+            num = _num_pr(ppr)
+        out[str(sid)] = Style(str(name.get(W + "val", "")) if name is not None else "",
+                              str(based.get(W + "val")) if based is not None else None, outline, num)
+    return out
+
+
+def _num_pr(ppr: etree._Element) -> tuple[str, int] | None:
+    numpr = ppr.find(W + "numPr")
+    if numpr is None:
+        return None
+    num_id = numpr.find(W + "numId")
+    ilvl = numpr.find(W + "ilvl")
+    nid = str(num_id.get(W + "val", "")) if num_id is not None else ""
+    lvl = str(ilvl.get(W + "val", "0")) if ilvl is not None else "0"
+    return (nid, int(lvl) if lvl.isdigit() else 0) if nid else None
+
+
+# --- body -----------------------------------------------------------------------------------------
+
+
+def _blocks(container: etree._Element, walk: _Walk) -> Iterator[Block]:
+    """Blocks of a body, cell or text box in reading order."""
+    children = list(_block_children(container))
+    pending = ""  # text of a paragraph whose mark was deleted: it joins the next paragraph
+    i = 0
+    while i < len(children):
+        el = children[i]
+        if el.tag == W + "p":
+            text, floating, joins = _paragraph(el, walk)
+            if joins:
+                pending += text
+                i += 1
+                yield from floating
+                continue
+            text = pending + text
+            pending = ""
+            if text.strip():
+                yield TextBlock(text=text, kind=_kind(el, walk))
+            yield from floating
+            i += 1
+        elif el.tag == W + "tbl":
+            # Tables separated only by blank paragraphs, on compatible columns: one table cut in
+            # parts. They are laid on one common grid, and parts that continue a vertical merge
+            # are joined into one grid.
+            cluster = [el]
+            edges = [_edges(el)]
+            j = i + 1
+            while True:
+                k = j
+                while k < len(children) and children[k].tag == W + "p" and _is_blank(children[k]):
+                    k += 1
+                if k < len(children) and children[k].tag == W + "tbl" and _compatible(edges, _edges(children[k])):
+                    cluster.append(children[k])
+                    edges.append(_edges(children[k]))
+                    j = k + 1
+                else:
+                    break
+            common = _union(edges)
+            run = [cluster[0]]
+            for tbl in cluster[1:]:
+                if _continues(tbl):
+                    run.append(tbl)
+                else:
+                    yield from _table_blocks(run, walk, common)
+                    run = [tbl]
+            yield from _table_blocks(run, walk, common)
+            i = j
+        else:
+            i += 1
+    if pending.strip():
+        yield TextBlock(text=pending, kind="paragraph")
+
+
+def _is_blank(p: etree._Element) -> bool:
+    """A paragraph with no text and nothing anchored (the spacer Word leaves between tables)."""
+    for el in p.iter(W + "t", W + "drawing", W + "pict", W + "object"):
+        if el.tag != W + "t" or (el.text or "").strip():
+            return False
+    return True
+
+
+def _block_children(container: etree._Element) -> Iterator[etree._Element]:
+    for el in container:
+        tag = el.tag
+        if tag in (W + "p", W + "tbl"):
+            yield el
+        elif tag == W + "sdt":
+            content = el.find(W + "sdtContent")
+            if content is not None:
+                yield from _block_children(content)
+        elif tag in (W + "customXml", W + "ins", W + "moveTo"):
+            yield from _block_children(el)
+        elif tag == MC + "AlternateContent":
+            chosen = _choice(el)
+            if chosen is not None:
+                yield from _block_children(chosen)
+
+
+def _choice(alt: etree._Element) -> etree._Element | None:
+    """The branch of `mc:AlternateContent` to read: the first choice, else the fallback."""
+    chosen = alt.find(MC + "Choice")
+    return chosen if chosen is not None else alt.find(MC + "Fallback")
+
+
+def _kind(p: etree._Element, walk: _Walk) -> Any:
+    ppr = p.find(W + "pPr")
+    style_id = None
+    if ppr is not None:
+        if _int_val(ppr, "outlineLvl", 9) < 9:
+            return "heading"
+        ps = ppr.find(W + "pStyle")
+        style_id = str(ps.get(W + "val")) if ps is not None else None
+    if style_id:
+        st = walk.style(style_id)
+        name = (st.name if st else style_id).lower()
+        if name.startswith(_HEADING_STYLES):
+            return "heading"
+        outline = walk.inherited(style_id, "outline")
+        if outline is not None and outline < 9:
+            return "heading"
+    return "paragraph"
+
+
+def _paragraph(p: etree._Element, walk: _Walk) -> tuple[str, list[Block], bool]:
+    """(text with its list label, blocks of text boxes anchored here, paragraph mark deleted)."""
+    parts: list[str] = []
+    floating: list[Block] = []
+    _inline(p, walk, parts, floating)
+    text = "".join(parts)
+    ppr = _first(p, _PPR)
+    joins = False
+    if ppr is not None:
+        rpr = ppr.find(W + "rPr")
+        joins = rpr is not None and rpr.find(W + "del") is not None
+    label = _label(ppr, walk) if text.strip() else ""
+    return label + text, floating, joins
+
+
+def _label(ppr: etree._Element | None, walk: _Walk) -> str:
+    num = _num_pr(ppr) if ppr is not None else None
+    if num is None and ppr is not None:
+        ps = ppr.find(W + "pStyle")
+        if ps is not None:
+            num = walk.inherited(str(ps.get(W + "val")), "num")
+    if num is None:
+        return ""
+    ilvl = num[1]
+    if ppr is not None and (numpr := ppr.find(W + "numPr")) is not None and numpr.find(W + "ilvl") is None:
+        ilvl = 0
+    return walk.numbering.label(num[0], ilvl)
+
+
+def _inline(el: etree._Element, walk: _Walk, out: list[str], floating: list[Block]) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == W + "r":
+            _run(child, walk, out, floating)
+        elif tag in _TRANSPARENT:
+            _inline(child, walk, out, floating)
+        elif tag == W + "hyperlink":
+            start = len(out)
+            _inline(child, walk, out, floating)
+            rid = child.get(R + "id")
+            rel = walk.rels.get(rid) if rid else None
+            if rel is not None and rel.external:
+                walk.links.append(Link(href=rel.target, text="".join(out[start:]).strip()))
+        elif tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                _inline(content, walk, out, floating)
+        elif tag == MC + "AlternateContent":
+            chosen = _choice(child)
+            if chosen is not None:
+                _inline(chosen, walk, out, floating)
+
+
+def _run(r: etree._Element, walk: _Walk, out: list[str], floating: list[Block]) -> None:
+    for child in r:
+        tag = child.tag
+        if tag == W + "t":
+            if child.text:
+                out.append(child.text)
+        elif tag == W + "tab" or tag == W + "ptab":
+            out.append("\t")
+        elif tag in _BREAKS:
+            out.append("\n")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        elif tag in (W + "drawing", W + "pict", W + "object"):
+            _embedded(child, walk, floating)
+        elif tag == MC + "AlternateContent":
+            chosen = _choice(child)
+            if chosen is not None:
+                _run(chosen, walk, out, floating)
+
+
+def _embedded(el: etree._Element, walk: _Walk, floating: list[Block]) -> None:
+    """Text boxes anchored in a run become blocks after the paragraph; images become links."""
+    for box in el.iter(W + "txbxContent"):
+        floating.extend(_blocks(box, walk))
+    for blip in el.iter(A + "blip", V + "imagedata"):
+        rid = blip.get(R + "embed") or blip.get(R + "id")
+        _link_part(rid, walk, "image")
+    for ole in el.iter(OFFICE + "OLEObject"):
+        _link_part(ole.get(R + "id"), walk, "attachment")
+
+
+def _link_part(rid: str | None, walk: _Walk, kind: Any) -> None:
+    rel = walk.rels.get(rid) if rid else None
+    if rel is None:
+        return
+    walk.links.append(Link(href=rel.target, kind=kind))
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Anchor:
+    row: int
+    col: int
+    colspan: int
+    text: str
+    rowspan: int = 1
+    nested: list[etree._Element] = field(default_factory=list)
+    body: etree._Element | None = None
+
+
+def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
+    for el in tbl:
+        if el.tag == W + "tr":
+            trpr = el.find(W + "trPr")
+            if trpr is not None and trpr.find(W + "del") is not None:
+                continue  # a tracked row deletion: gone once accepted
+            yield el
+        elif el.tag in (W + "sdt", W + "customXml", W + "ins"):
+            inner = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
+            if inner is not None:
+                yield from _rows(inner)
+
+
+def _cells(tr: etree._Element) -> Iterator[etree._Element]:
+    for el in tr:
+        if el.tag == W + "tc":
+            yield el
+        elif el.tag in (W + "sdt", W + "customXml"):
+            inner = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
+            if inner is not None:
+                yield from _cells(inner)
+
+
+def _int_val(parent: etree._Element | None, tag: str, default: int) -> int:
+    if parent is None:
+        return default
+    el = parent.find(W + tag)
+    if el is None:
+        return default
+    v = str(el.get(W + "val", ""))
+    return int(v) if v.isdigit() else default
+
+
+def _n_grid_cols(tbl: etree._Element) -> int:
+    grid = tbl.find(W + "tblGrid")
+    return 0 if grid is None else sum(1 for c in grid if c.tag == W + "gridCol")
+
+
+def _merge_state(tc: etree._Element) -> tuple[int, str | None, str | None, bool]:
+    """(gridSpan, vMerge 'restart'|'continue'|None, legacy hMerge, tracked cell deletion)."""
+    tcpr = _first(tc, _TCPR)
+    span, vmerge, hmerge, deleted = 1, None, None, False
+    if tcpr is None:
+        return span, vmerge, hmerge, deleted
+    for el in tcpr:
+        tag = el.tag
+        if tag == _GRIDSPAN:
+            v = str(el.get(_VAL, ""))
+            span = max(1, int(v)) if v.isdigit() else 1
+        elif tag == _VMERGE:
+            vmerge = str(el.get(_VAL, "continue"))
+        elif tag == _HMERGE:
+            hmerge = str(el.get(_VAL, "continue"))
+        elif tag == _CELLDEL:
+            deleted = True
+    return span, vmerge, hmerge, deleted
+
+
+def _first(el: etree._Element, tag: str) -> etree._Element | None:
+    """The properties child (`w:pPr`, `w:tcPr`, `w:trPr`), which the schema puts first."""
+    if len(el) and el[0].tag == tag:
+        return el[0]
+    return el.find(tag) if tag == _TRPR else None
+
+
+def _edges(tbl: etree._Element) -> list[int] | None:
+    """Column edges (cumulative `gridCol` widths, twips) of a table, or None when widths are missing."""
+    grid = tbl.find(W + "tblGrid")
+    if grid is None:
+        return None
+    edges = [0]
+    for col in grid.iterchildren(W + "gridCol"):
+        w = str(col.get(W + "w", ""))
+        if not w.isdigit() or int(w) == 0:
+            return None
+        edges.append(edges[-1] + int(w))
+    return edges if len(edges) > 1 else None
+
+
+def _tolerance(edges: list[int]) -> int:
+    return max(20, edges[-1] // 100)
+
+
+def _compatible(cluster: list[list[int] | None], edges: list[int] | None) -> bool:
+    """Same total width, and at least 80 % of the smaller table's column edges shared."""
+    first = cluster[0]
+    if first is None or edges is None:
+        return False
+    tol = _tolerance(first)
+    if abs(first[-1] - edges[-1]) > tol:
+        return False
+    for other in cluster:
+        if other is None:
+            return False
+        small, big = sorted((other, edges), key=len)
+        shared = sum(1 for e in small if any(abs(e - b) <= tol for b in big))
+        if shared < 0.8 * len(small):
+            return False
+    return True
+
+
+def _union(cluster: list[list[int] | None]) -> list[int] | None:
+    """The column edges of all parts together (edges closer than the tolerance are one edge)."""
+    if len(cluster) < 2 or any(e is None for e in cluster):
+        return None
+    every = sorted(e for edges in cluster if edges is not None for e in edges)
+    tol = _tolerance(every)
+    out = [every[0]]
+    for e in every[1:]:
+        if e - out[-1] > tol:
+            out.append(e)
+    return out
+
+
+def _remap(own: list[int] | None, ref: list[int] | None) -> list[int] | None:
+    """Own column edge index → index of the same edge in `ref` (None: same grid, or not mappable).
+
+    A table cut in parts and saved again (LibreOffice, WPS) gets a grid per part, each with only
+    the column edges its own rows use; mapping edges puts the parts on one grid.
+    """
+    if own is None or ref is None or own == ref:
+        return None
+    tol = _tolerance(ref)
+    out: list[int] = []
+    j = 0
+    for edge in own:
+        while j < len(ref) and ref[j] < edge - tol:
+            j += 1
+        if j == len(ref) or abs(ref[j] - edge) > tol:
+            return None
+        out.append(j)
+    return out if all(b > a for a, b in pairwise(out)) else None
+
+
+def _continues(second: etree._Element) -> bool:
+    """The table's first row continues a vertical merge from the part above it."""
+    top = next(_rows(second), None)
+    if top is None:
+        return False
+    return any(_merge_state(tc)[1] == "continue" for tc in _cells(top))
+
+
+def _grid(tables: list[etree._Element], maps: list[list[int] | None]) -> tuple[list[_Anchor], int, int]:
+    """Anchors with real spans for the rows of `tables` (one table, or one cut in several).
+
+    `maps[i]` re-expresses table i's grid columns on a reference grid (see `_remap`).
+    """
+    anchors: list[_Anchor] = []
+    open_v: dict[int, _Anchor] = {}  # grid column → anchor of a vertical merge still open
+    n_rows = 0
+    width = 0
+    for tbl, edge_map in zip(tables, maps, strict=True):
+
+        def at(c: int, m: list[int] | None = edge_map) -> int:
+            if m is None:
+                return c
+            return m[c] if c < len(m) else m[-1] + c - (len(m) - 1)
+
+        width = max(width, at(_n_grid_cols(tbl)))
+        for tr in _rows(tbl):
+            r = n_rows
+            n_rows += 1
+            trpr = _first(tr, _TRPR)
+            col = _int_val(trpr, "gridBefore", 0)
+            still_open: dict[int, _Anchor] = {}
+            last: _Anchor | None = None
+            for tc in _cells(tr):
+                span, vmerge, hmerge, deleted = _merge_state(tc)
+                if deleted:
+                    continue
+                start, end = at(col), at(col + span)
+                col += span
+                if hmerge == "continue" and last is not None and last.row == r:
+                    last.colspan = end - last.col
+                    continue
+                above = open_v.get(start)
+                if vmerge == "continue" and above is not None and above.colspan == end - start:
+                    above.rowspan = r - above.row + 1
+                    still_open[start] = above
+                    last = above
+                    continue
+                anchor = _Anchor(r, start, end - start, "", body=tc)
+                anchors.append(anchor)
+                if vmerge in ("restart", "continue"):
+                    still_open[start] = anchor
+                last = anchor
+            width = max(width, at(col + _int_val(trpr, "gridAfter", 0)))
+            open_v = still_open
+    return anchors, n_rows, width
+
+
+def _cell_text(tc: etree._Element, walk: _Walk) -> tuple[str, list[etree._Element]]:
+    """Paragraph texts of a cell joined by newlines (vertical "自/然/人" stays readable); nested tables aside."""
+    lines: list[str] = []
+    nested: list[etree._Element] = []
+    for el in _block_children(tc):
+        if el.tag == W + "p":
+            text, floating, _ = _paragraph(el, walk)
+            lines.append(text)
+            lines.extend(b.text for b in floating if isinstance(b, TextBlock))
+        else:
+            nested.append(el)
+    return "\n".join(lines).strip(), nested
+
+
+def _table_blocks(tables: list[etree._Element], walk: _Walk, common: list[int] | None) -> Iterator[Block]:
+    """The Table of one table (or of parts joined into one grid), laid on `common` column edges."""
+    maps = [_remap(_edges(t), common) for t in tables]
+    anchors, n_rows, n_cols = _grid(tables, maps)
+    if not anchors:
+        return
+    if len(anchors) == 1 and anchors[0].body is not None:
+        # A one-cell layout table (a frame around the real content): read what it holds.
+        yield from _blocks(anchors[0].body, walk)
+        return
+    for a in anchors:  # in document order, so list numbering inside cells counts right
+        if a.body is not None:
+            a.text, a.nested = _cell_text(a.body, walk)
+    cells = tuple(Cell(row=a.row, col=a.col, text=a.text, rowspan=a.rowspan, colspan=a.colspan) for a in anchors)
+    yield Table(cells=cells, n_rows=n_rows, n_cols=max(n_cols, len(common) - 1 if common else 0),
+                index=walk.n_tables)
+    walk.n_tables += 1
+    for a in anchors:
+        for inner in a.nested:
+            yield from _table_blocks([inner], walk, None)
