@@ -50,6 +50,8 @@ class Cell:
     colspan: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    confidence: float = 1.0
+    """How sure the extractor is of `text`: 1.0 when read from a text layer, the OCR score for scans."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -93,7 +93,7 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     lines = [b.text for b in doc.text_blocks]
     hints = dict(doc.hints)
     meta = extract_metadata(lines, text, hints)
-    kind = classify(meta.title, text)
+    kind = classify(meta.title, text, page_kind=hints.get("page_kind"))
     base = {
         "report_id": doc.source.sha256, "source": doc.source.uri, "media_type": media_type or doc.source.media_type,
         "title": meta.title, "agency": meta.agency, "region_code": meta.region.code if meta.region else None,

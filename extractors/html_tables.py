@@ -1,0 +1,151 @@
+"""HTML ``<table>`` → `Table` with the real row/column spans, laid out as a browser does.
+
+Span attributes are read with the HTML rules for non-negative integers, so Word/CMS junk such
+as ``colspan="2;"`` or ``rowspan=" 10"`` means 2 and 10; a missing, zero or unreadable colspan is
+1; ``rowspan="0"`` runs to the end of its row group; spans never reach past the table. Rows of
+``<thead>`` come first and ``<tfoot>`` last, whatever their place in the source. Nested tables
+inside a cell are read as text of that cell. Cell text is read in one C-side pass over the
+table (`cell_texts`), lines cut at ``<p>``/``<br>`` as in `html_text`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
+
+from .errors import DocumentTooLarge
+from .html_text import element_lines, mark_lines, split_lines
+from .model import Cell, Table
+
+MAX_COLSPAN = 1000
+"""The HTML limit; browsers clamp larger values."""
+MAX_ROWSPAN = 65534
+MAX_TABLE_CELLS = 20_000
+"""Cells of one table. The statistical tables of a report have a few hundred; a table past this
+limit is a bomb or a data dump, and the page is refused rather than half-read."""
+MAX_TABLE_SLOTS = 200_000
+"""Rows × columns of one table's grid, bounding the memory spans can claim."""
+
+_LEADING_INT = re.compile(r"\s*\+?(\d+)")
+
+
+def span_value(raw: str | None, *, default: int, limit: int, allow_zero: bool) -> int:
+    """An HTML span attribute: leading digits only ("2;" → 2); unreadable → `default`."""
+    if raw is None:
+        return default
+    m = _LEADING_INT.match(raw)
+    if m is None:
+        return default
+    value = int(m.group(1)[:7])
+    if value == 0:
+        return 0 if allow_zero else default
+    return min(value, limit)
+
+
+def table_rows(table: etree._Element) -> list[list[etree._Element]]:
+    """Row groups of this table (not of nested ones), thead first and tfoot last."""
+    head: list[list[etree._Element]] = []
+    body: list[list[etree._Element]] = []
+    foot: list[list[etree._Element]] = []
+    loose: list[etree._Element] | None = None  # consecutive <tr> children form one implied <tbody>
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            if loose is None:
+                loose = []
+                body.append(loose)
+            loose.append(child)
+            continue
+        loose = None
+        if tag in ("tbody", "thead", "tfoot"):
+            rows = [tr for tr in child if tr.tag == "tr"]
+            (head if tag == "thead" else foot if tag == "tfoot" else body).append(rows)
+    return [g for g in (*head, *body, *foot) if g]
+
+
+def _owner(tr: etree._Element) -> etree._Element | None:
+    """The table a row belongs to (through an optional thead/tbody/tfoot)."""
+    parent = tr.getparent()
+    if parent is not None and parent.tag in ("tbody", "thead", "tfoot"):
+        parent = parent.getparent()
+    return parent
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    return [c for c in tr if c.tag in ("td", "th")]
+
+
+CELL_MARK = "\ue001"
+"""Put before each cell's text so one C-side serialisation yields every cell's text."""
+
+
+def cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
+    """The visible text of each of `cells` (the table's own cells, in source order), in one pass.
+
+    Text of a nested table stays inside its cell. Marks the cells in place.
+    """
+    for td in cells:
+        own = td.text
+        td.text = CELL_MARK + own if own else CELL_MARK
+    text = etree.tostring(table, method="text", encoding=str, with_tail=False)
+    parts = text.split(CELL_MARK)[1:]
+    if len(parts) != len(cells):  # a mark in the text itself (the extractor strips them from input)
+        return ["\n".join(element_lines(td)).replace(CELL_MARK, "") for td in cells]
+    return ["\n".join(split_lines(part)) for part in parts]
+
+
+def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Table | None:
+    """The grid of one ``<table>``; None when it has no row. Raise `DocumentTooLarge` past the limits."""
+    groups = table_rows(table)
+    row_cells = [[_cells(tr) for tr in group] for group in groups]
+    n_cells = sum(len(tds) for group in row_cells for tds in group)
+    if n_cells > MAX_TABLE_CELLS:
+        raise DocumentTooLarge(source, f"table {index} has {n_cells} cells, over the limit of "
+                                       f"{MAX_TABLE_CELLS} (MAX_TABLE_CELLS)")
+    mark_lines(table, cells_only=table.find(".//table") is None)
+    if any(child.tag in ("thead", "tfoot") for child in table):  # layout order differs from source order
+        in_source = [td for tr in table.iter("tr") if _owner(tr) is table for td in _cells(tr)]
+        by_cell = dict(zip(in_source, cell_texts(table, in_source), strict=True))
+        texts = iter([by_cell[td] for group in row_cells for tds in group for td in tds])
+    else:
+        texts = iter(cell_texts(table, [td for group in row_cells for tds in group for td in tds]))
+    cells: list[Cell] = []
+    taken: dict[int, set[int]] = {}  # row → columns covered by spans from cells above or to the left
+    n_cols = 0
+    base = 0
+    for group in row_cells:
+        group_rows = len(group)
+        for r, tds in enumerate(group):
+            row = base + r
+            col = 0
+            covered = taken.get(row)
+            for td in tds:
+                if covered:
+                    while col in covered:
+                        col += 1
+                raw_col, raw_row = td.get("colspan"), td.get("rowspan")
+                colspan = 1 if raw_col is None else span_value(raw_col, default=1, limit=MAX_COLSPAN,
+                                                               allow_zero=False)
+                rowspan = 1 if raw_row is None else span_value(raw_row, default=1, limit=MAX_ROWSPAN,
+                                                               allow_zero=True)
+                if rowspan == 0 or rowspan > group_rows - r:  # 0: to the end of the row group
+                    rowspan = group_rows - r
+                cells.append(Cell(row=row, col=col, text=next(texts), rowspan=rowspan, colspan=colspan))
+                if rowspan > 1 or colspan > 1:
+                    if (row + rowspan) * (col + colspan) > MAX_TABLE_SLOTS:
+                        raise DocumentTooLarge(source, f"table {index} spans more than {MAX_TABLE_SLOTS} grid "
+                                                       "slots (MAX_TABLE_SLOTS)")
+                    for dr in range(rowspan):
+                        taken.setdefault(row + dr, set()).update(range(col, col + colspan))
+                    covered = taken.get(row)
+                col += colspan
+            if col > n_cols:
+                n_cols = col
+        base += group_rows
+    if base == 0 or not cells:
+        return None
+    if base * n_cols > MAX_TABLE_SLOTS:
+        raise DocumentTooLarge(source, f"table {index} is {base} rows by {n_cols} columns, over the limit of "
+                                       f"{MAX_TABLE_SLOTS} grid slots (MAX_TABLE_SLOTS)")
+    return Table(cells=tuple(cells), n_rows=base, n_cols=n_cols, index=index, method="html")
