@@ -7,8 +7,6 @@ import csv
 import hashlib
 import io
 
-import pytest
-
 from extractors import SourceRef
 from extractors.html import HtmlExtractor
 from pipeline.classify import KINDS, classify
