@@ -195,13 +195,22 @@ def _take_t4(out: GridRead, table: Table, slots: list[Cell | None], t4map: dict[
         out.rows_seen.setdefault("t4", set()).add(row)
 
 
+OCR_MIN_CONFIDENCE = 0.9
+"""A number the OCR engine read with less confidence than this is left null with a reason."""
+
+
 def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *, method: str) -> CellValue:
     parsed = parse_cell(cell.text)
-    reason = "" if parsed.flag != "text" else f"unreadable cell text {cell.text.strip()[:40]!r}"
-    return CellValue(table=table_code, row=row, col=col, value=parsed.value, raw=cell.text.strip(),
-                     flag=parsed.flag, reason=reason, page=cell.page, method=method,
+    value, flag = parsed.value, parsed.flag
+    reason = "" if flag != "text" else f"unreadable cell text {cell.text.strip()[:40]!r}"
+    if table.method == "ocr" and flag == "number" and cell.confidence < OCR_MIN_CONFIDENCE:
+        value, flag = None, "ambiguous"
+        reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
+    return CellValue(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
+                     flag=flag, reason=reason, page=cell.page,
+                     method="ocr" if table.method == "ocr" else method,
                      locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",
-                     unit=parsed.unit or unit_of(table_code, col))
+                     unit=parsed.unit or unit_of(table_code, col), confidence=cell.confidence)
 
 
 def t2_rows() -> set[str]:

@@ -1,0 +1,145 @@
+"""Offline OCR of scans: generated reports printed to image-only PDFs (150–200 dpi, skewed, speckled,
+JPEG'd) and a table page as a PNG attachment, read back against the generator's truth."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import pytest
+
+from extractors import SourceRef, Table
+from extractors.model import Cell, Document, TextBlock
+from extractors.ocr import ImageExtractor, skew_angle
+from extractors.pdf import PdfExtractor
+from pipeline.normalise import normalise
+from pipeline.process import WorkItem, process_item
+from pipeline.records import Report
+from tests.generator import GeneratedReport, hostile
+from tests.generator.pdf import cached_pdf_corpus
+from tests.generator.scan import scan_pdf, scan_png, scan_style
+from tests.pipeline.test_generated import compare, hard_failures
+
+SCANNED = ("g0005", "g0010")
+"""A hybrid report at 150 dpi skewed ~1°, and a 2021 report whose Table 3 rows break across pages."""
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[GeneratedReport, bytes, Report, Document]]:
+    reports, pdfs = cached_pdf_corpus(tmp_path_factory)
+    out = []
+    for g in reports:
+        if g.key in SCANNED:
+            data = scan_pdf(g, pdfs[g.key])
+            src = SourceRef(uri=f"gen://{g.key}.scan.pdf", sha256=hashlib.sha256(data).hexdigest())
+            doc = PdfExtractor().extract(data, source=src)
+            out.append((g, data, normalise(doc, media_type="application/pdf"), doc))
+    return out
+
+
+def _exact(scans: list[tuple[GeneratedReport, bytes, Report, Document]]) -> tuple[int, int, list[str]]:
+    total = exact = 0
+    wrong: list[str] = []
+    for g, _, r, _ in scans:
+        n, problems = compare(g, r, set())
+        total += len(g.cells)
+        exact += n
+        if not {c.rule for c in r.checks if c.severity == "hard" and c.status == "fail"}:
+            wrong += [f"{g.key} {p}" for p in problems if p.startswith("WRONG")]
+    return exact, total, wrong
+
+
+@pytest.mark.slow
+def test_scans_never_wrong_when_checks_pass_and_metadata_right(
+        scans: list[tuple[GeneratedReport, bytes, Report, Document]]) -> None:
+    _, _, wrong = _exact(scans)
+    assert not wrong, wrong
+    for g, _, r, _ in scans:
+        assert hard_failures(r) == set(g.violations), g.key
+        assert (r.agency, r.report_year, r.published) == (g.agency, g.report_year, g.published), g.key
+        assert [s.code for s in r.sections] == ["overview", "proactive", "requests", "appeals", "problems", "other"]
+        assert all(c.reason for c in r.cells if c.value is None and c.flag not in {"slash", "blank"})
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="OCR: 383/386 (99.2 %) measured; a Table 4 header row cut by the page "
+                                       "break leaves a sliver whose column rules are too short to find (g0010), "
+                                       "and the engine reads 尚未 as 尚末 in one header (g0005)")
+def test_scans_cells_exact_target(scans: list[tuple[GeneratedReport, bytes, Report, Document]]) -> None:
+    exact, total, _ = _exact(scans)
+    assert exact >= 0.995 * total, f"{exact}/{total} cells exact"
+
+
+@pytest.mark.slow
+def test_scans_are_image_only_and_read_by_ocr(scans: list[tuple[GeneratedReport, bytes, Report, Document]]) -> None:
+    import io
+
+    import pdfplumber
+
+    for g, data, _, doc in scans:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            assert not any(p.chars for p in pdf.pages), "a scan has no text layer"
+        tables = [b for b in doc.blocks if isinstance(b, Table)]
+        assert tables and all(t.method == "ocr" for t in tables)
+        confidences = [c.confidence for t in tables for c in t.cells if c.text]
+        assert all(0.0 <= c <= 1.0 for c in confidences) and min(confidences) < 1.0
+        assert "+ocr" in doc.extractor_version
+        assert abs(scan_style(g).skew) <= 1.2
+
+
+@pytest.mark.slow
+def test_table_pasted_as_png(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A Table 3 page as an image attachment: every value read is right."""
+    reports, pdfs = cached_pdf_corpus(tmp_path_factory)
+    g = next(x for x in reports if x.key == "g0003")
+    png = scan_png(g, pdfs[g.key], page=3)
+    doc = ImageExtractor().extract(png, source=SourceRef(uri="gen://t3.png", sha256="0"))
+    assert doc.tables and doc.tables[0].method == "ocr"
+    # An attachment holds the table only: the report around it gives the title.
+    r = normalise(replace(doc, blocks=(TextBlock(text=g.title, kind="heading"), *doc.blocks)))
+    got = {(c.row, c.col): c.value for c in r.cells if c.table == "t3" and c.value is not None}
+    assert len(got) >= 100
+    for (row, col), value in got.items():
+        assert value == g.cells[("t3", row, col)], (row, col)
+
+
+def test_skew_is_measured() -> None:
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (1200, 900), 255)
+    draw = ImageDraw.Draw(img)
+    for y in range(100, 800, 40):
+        draw.line((100, y, 1100, y), fill=0, width=2)
+    ink = 255 - np.asarray(img.rotate(1.5, fillcolor=255, resample=Image.Resampling.BILINEAR), dtype=np.uint8)
+    assert abs(skew_angle((ink > 128).astype(np.uint8) * 255) + 1.5) <= 0.1
+
+
+def _row(data: bytes, name: str) -> Report:
+    return process_item(WorkItem(data, SourceRef(uri=f"mem://{name}", sha256=hashlib.sha256(data).hexdigest())))
+
+
+def test_hostile_images_end_as_clear_error_rows() -> None:
+    huge = _row(hostile.huge_png(), "huge.png")
+    assert (huge.status == "failed" and "20000×20000" in huge.error) or "too large" in huge.error, huge.error
+    broken = _row(hostile.huge_png(40)[:30], "cut.png")
+    assert broken.status == "failed" and broken.error.startswith("mem://cut.png: "), broken.error
+
+
+def test_pipeline_keeps_ocr_method_and_confidence() -> None:
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"]
+    cells = [Cell(row=0, col=0, text="申请人情况", colspan=8)]
+    cells += [Cell(row=1, col=c + 1, text=t) for c, t in enumerate(
+        ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])]
+    for r, label in enumerate(labels, start=2):
+        cells.append(Cell(row=r, col=0, text=label))
+        cells += [Cell(row=r, col=c, text="3", confidence=0.99 if c != 1 else 0.41) for c in range(1, 8)]
+    table = Table(cells=tuple(cells), n_rows=4, n_cols=8, method="ocr")
+    doc = Document(source=SourceRef(uri="mem://t", sha256="1"), blocks=(
+        TextBlock(text="某局2023年政府信息公开工作年度报告", kind="heading"),
+        TextBlock(text="三、收到和处理政府信息公开申请情况", kind="heading"), table))
+    r = normalise(doc)
+    sure = next(c for c in r.cells if (c.row, c.col) == ("t3.r1", "biz"))
+    unsure = next(c for c in r.cells if (c.row, c.col) == ("t3.r1", "np"))
+    assert sure.method == "ocr" and sure.confidence == 0.99 and sure.value == 3
+    assert unsure.value is None and unsure.confidence == 0.41 and "OCR" in unsure.reason
