@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,7 +45,7 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"WARC/"):
         return WARC
     if head.startswith(b"\x1f\x8b"):
-        return GZIP
+        return WARC if _gunzip_head(data).startswith(b"WARC/") else GZIP
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
@@ -61,6 +62,14 @@ def sniff(data: bytes) -> str:
     if _looks_like_record_csv(head):
         return CSV_RECORDS
     return TEXT
+
+
+def _gunzip_head(data: bytes) -> bytes:
+    """The first bytes of a gzip member (a .warc.gz starts with a gzipped WARC record)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:65536], 64)
+    except zlib.error:
+        return b""
 
 
 def _sniff_zip(data: bytes) -> str:

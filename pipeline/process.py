@@ -60,23 +60,36 @@ def process_item(item: WorkItem) -> Report:
                       f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})", media_type=mt, hints=hints)
 
 
-def expand(data: bytes, source: SourceRef) -> list[WorkItem | Report]:
+def expand(data: bytes, source: SourceRef, *, hints: tuple[tuple[str, str], ...] = (),
+           depth: int = 0) -> list[WorkItem | Report]:
     """A file → its work items: the file itself, or each member of a container file.
 
-    A container that cannot be read yields one `failed` report instead.
+    Containers nest (a crawled-records CSV inside a WARC file): members are expanded again, up
+    to a small depth. A container that cannot be read yields one `failed` report instead.
     """
     mt = sniff(data)
     source = replace(source, media_type=mt)
     container = container_for(mt)
-    if container is None:
-        return [WorkItem(data, source)]
+    if container is None or depth >= MAX_NESTING:
+        return [WorkItem(data, source, hints)]
     try:
         members: list[Member] = list(container.members(data, source=source))
     except ExtractionError as exc:
         return [failed(source, f"{source.uri}: {exc.reason}", media_type=mt)]
     if not members:
         return [failed(source, f"{source.uri}: the {container.name} file holds no record", media_type=mt)]
-    return [WorkItem(m.data, m.source, m.hints, m.headers) for m in members]
+    out: list[WorkItem | Report] = []
+    for m in members:
+        inherited = tuple((k, v) for k, v in hints if k not in {key for key, _ in m.hints})
+        if container_for(sniff(m.data)) is not None:
+            out.extend(expand(m.data, m.source, hints=m.hints + inherited, depth=depth + 1))
+        else:
+            out.append(WorkItem(m.data, m.source, m.hints + inherited, m.headers))
+    return out
+
+
+MAX_NESTING = 3
+"""Containers inside containers are expanded this deep at most (a WARC holding a records CSV)."""
 
 
 def digest(data: bytes) -> str:

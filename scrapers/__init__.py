@@ -1,8 +1,21 @@
-"""Scrapers: find and fetch reports on portals, politely and incrementally; archive them in WARC.
+"""Scrapers: the only package that does HTTP. Portal adapters, polite fetching, WARC archive, crawl state.
 
-The only package that does HTTP (httpx). It knows nothing about tables or the template.
+Knows nothing of the template or of extraction: it finds, fetches and archives documents.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .access import BLOCKING, STATES, AccessState
+from .archive import Archive, Capture, CaptureMeta
+from .client import Exchange, Fetch, Fetcher, make_client
+from .crawl import Crawler, CrawlResult, SourceResult
+from .replay import WarcReplayTransport
+from .settings import CrawlSettings, SettingsError
+from .sources import Source, SourceError, load_sources, parse_sources, select
+from .state import CrawlState, Store
+
+__all__ = [
+    "BLOCKING", "STATES", "AccessState", "Archive", "Capture", "CaptureMeta", "CrawlResult", "CrawlSettings",
+    "CrawlState", "Crawler", "Exchange", "Fetch", "Fetcher", "SettingsError", "Source", "SourceError",
+    "SourceResult", "Store", "WarcReplayTransport", "load_sources", "make_client", "parse_sources", "select",
+]

@@ -1,0 +1,70 @@
+"""`xxgk coverage`: agency × year — found / missing / blocked / unparsed — from the crawl state and dataset.
+
+Exit codes: 0 printed; 2 no crawl state or a bad sources file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.coverage import coverage, coverage_frame
+from pipeline.dataset import read_table
+from pipeline.jobs import DataDir
+from scrapers import SourceError, Store, load_sources, select
+from scrapers.sources import DEFAULT_PATH
+
+HELP = "agency × year coverage: found / missing / blocked / unparsed"
+_STYLE = {"found": "green", "unparsed": "yellow", "blocked": "red", "missing": "magenta"}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    p.add_argument("--out", type=Path, default=None, help="dataset folder (default: DATA/dataset)")
+    p.add_argument("--sources", type=Path, default=None, help="sources registry (default: the shipped one)")
+    p.add_argument("--source", action="append", default=[], metavar="ID", help="only this source (repeatable)")
+    p.add_argument("--since", type=int, default=None, help="first year (default: each source's `since`)")
+    p.add_argument("--until", type=int, default=dt.date.today().year - 1, help="last year (default: last year)")
+    p.add_argument("--csv", type=Path, default=None, help="also write the rows to this CSV file")
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    data = DataDir(args.data)
+    if not data.db.exists():
+        console.print(f"[red]xxgk: no crawl state in {data.root} (run `xxgk crawl` or `xxgk run` first)")
+        return 2
+    try:
+        sources = select(load_sources(args.sources or DEFAULT_PATH), list(args.source))
+    except SourceError as exc:
+        console.print(f"[red]xxgk: {exc}")
+        return 2
+    out = args.out or data.root / "dataset"
+    reports = read_table(out, "reports")
+    store = Store(data.db)
+    try:
+        rows = coverage(store, sources, reports, until=args.until, since=args.since)
+    finally:
+        store.close()
+    frame = coverage_frame(rows)
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+    years = sorted({r.year for r in rows})
+    t = Table(title="coverage (F found, U unparsed, B blocked, · missing)", show_edge=False)
+    t.add_column("source")
+    t.add_column("agency")
+    for y in years:
+        t.add_column(str(y)[2:], justify="center")
+    marks = {"found": "F", "unparsed": "U", "blocked": "B", "missing": "·"}
+    for s in sources:
+        cells = {r.year: r for r in rows if r.source_id == s.id}
+        t.add_row(s.id, s.agency, *(f"[{_STYLE[cells[y].status]}]{marks[cells[y].status]}[/]" if y in cells else ""
+                                    for y in years))
+    console.print(t)
+    counts = Counter(r.status for r in rows)
+    console.print("  ".join(f"{k} {counts.get(k, 0)}" for k in ("found", "unparsed", "blocked", "missing")))
+    return 0

@@ -1,0 +1,265 @@
+"""The crawl: sources → frontier → polite fetches → WARC captures, resumable after any crash.
+
+Each source is crawled by one worker (sources run in parallel; the fetcher keeps one request in
+flight per host whatever the number of workers). A frontier item is processed as: fetch (or, if
+a crash left its capture archived but the item open, read the capture back), archive, let the
+source's adapter read the page, then commit the capture, the item's state and the new links in
+one transaction. Limits against traps: list pages per source (`max_pages`), navigation pages
+(`max_nav`), URL length, and no further pagination from a list page that brought no new item.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from .access import BLOCKING, state_of_status
+from .adapters import Adapter, Link, Page, adapter_for
+from .adapters.base import under
+from .archive import Archive, Capture, CaptureMeta
+from .client import Fetch, Fetcher
+from .sources import Source
+from .state import CrawlState, Item, NewLink
+from .urls import directory, host_of
+
+LOG = logging.getLogger("xxgk.crawl")
+MAX_DEPTH = 12
+
+
+def log_event(event: str, **fields: object) -> None:
+    """A structured log event (the job's handler writes it as one JSON line)."""
+    LOG.info(event, extra={"fields": fields})
+
+
+class RunMemory:
+    """The fetcher's view of the archive for one run (validators, bodies, robots.txt captures)."""
+
+    def __init__(self, archive: Archive, run_id: int) -> None:
+        self.archive = archive
+        self.run_id = run_id
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        return self.archive.validators(url)
+
+    def archived_body(self, url: str) -> bytes | None:
+        return self.archive.archived_body(url)
+
+    def record_robots(self, fetch: Fetch) -> None:
+        self.archive.store_fetch(fetch, CaptureMeta(run_id=self.run_id, source_id="", role="robots"))
+        log_event("robots", url=fetch.url, state=fetch.final.state, status=fetch.final.status)
+
+
+@dataclass(slots=True)
+class Scope:
+    """Where a source may go: its hosts, and for list/report pages its path prefixes."""
+
+    hosts: set[str]
+    prefixes: set[str]
+    max_url_length: int
+
+    def allows(self, url: str, role: str) -> bool:
+        if len(url) > self.max_url_length or host_of(url) not in self.hosts:
+            return False
+        return role in ("attachment", "nav", "robots") or under(url, tuple(sorted(self.prefixes)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceResult:
+    source_id: str
+    run_id: int
+    states: dict[str, dict[str, int]] = field(default_factory=dict)
+    """role → access state → number of URLs."""
+    new_captures: int = 0
+
+    @property
+    def blocked(self) -> bool:
+        """Did any URL of the source end in a state that hides content (see `access.BLOCKING`)?"""
+        return any(s in BLOCKING for by_state in self.states.values() for s in by_state)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlResult:
+    run_id: int
+    resumed: bool
+    sources: tuple[SourceResult, ...]
+    recovered: int = 0
+
+
+class Crawler:
+    def __init__(self, *, fetcher: Fetcher, archive: Archive, state: CrawlState,
+                 should_stop: Callable[[], bool] = lambda: False) -> None:
+        self.fetcher = fetcher
+        self.archive = archive
+        self.state = state
+        self.should_stop = should_stop
+
+    def run(self, sources: list[Source], *, workers: int = 4) -> CrawlResult:
+        run_id, resumed = self.state.open_run([s.id for s in sources])
+        self.fetcher.memory = RunMemory(self.archive, run_id)
+        log_event("crawl_start", run=run_id, resumed=resumed, sources=len(sources),
+                  recovered=self.archive.recovered)
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl") as pool:
+            results = tuple(pool.map(lambda s: self.crawl_source(s, run_id), sources))
+        if not self.should_stop():
+            self.state.finish_run(run_id)
+        log_event("crawl_end", run=run_id, new_captures=sum(r.new_captures for r in results))
+        return CrawlResult(run_id=run_id, resumed=resumed, sources=results, recovered=self.archive.recovered)
+
+    # -- one source -------------------------------------------------------------------------------
+    def _scope(self, source: Source, adapter: Adapter, run_id: int) -> Scope:
+        prefixes = set(source.settings.prefixes or adapter.prefixes(source))
+        # A seed that redirected (a migrated column) widens the scope to its new folder.
+        for row in self.state.store.query("SELECT final_url FROM frontier WHERE run_id = ? AND source_id = ? AND "
+                                          "depth = 0 AND final_url IS NOT NULL", (run_id, source.id)):
+            prefixes.add(directory(row["final_url"]))
+        hosts = {host_of(u) for u in source.start} | set(source.settings.hosts)
+        return Scope(hosts=hosts, prefixes=prefixes, max_url_length=source.settings.max_url_length)
+
+    def crawl_source(self, source: Source, run_id: int) -> SourceResult:
+        adapter = adapter_for(source.adapter)
+        scope = self._scope(source, adapter, run_id)
+        seeds = [NewLink(url=link.url, role=link.role, hints=link.hints) for link in adapter.seeds(source)]
+        with self.state.store.transaction() as db:
+            self.state.add(db, run_id, source.id, seeds)
+        new = 0
+        while not self.should_stop():
+            item = self.state.next_item(run_id, source.id)
+            if item is None:
+                break
+            try:
+                new += self._process(source, adapter, scope, item)
+            except Exception as exc:  # a bug on one page must not end the source's crawl
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                log_event("crawl_error", source=source.id, url=item.url, error=f"{type(exc).__name__}: {exc}",
+                          at=f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}")
+                with self.state.store.transaction() as db:
+                    CrawlState.done(db, item, state="http_error", http_status=None,
+                                    detail=f"internal error {type(exc).__name__}: {exc}", final_url=None)
+        states: dict[str, Counter[str]] = {}
+        for row in self.state.store.query("SELECT role, state, COUNT(*) AS n FROM frontier WHERE run_id = ? AND "
+                                          "source_id = ? AND status = 'done' GROUP BY role, state",
+                                          (run_id, source.id)):
+            states.setdefault(row["role"], Counter())[row["state"]] += row["n"]
+        return SourceResult(source_id=source.id, run_id=run_id, new_captures=new,
+                            states={k: dict(v) for k, v in states.items()})
+
+    def _links(self, source: Source, scope: Scope, item: Item, found: list[Link],
+               db: sqlite3.Connection) -> None:
+        """Adapter links → frontier links within scope and limits (reports first, then lists)."""
+        allowed = [link for link in found if scope.allows(link.url, link.role)]
+        depth = item.depth + 1
+        if depth > MAX_DEPTH:
+            return
+
+        def new_link(link: Link) -> NewLink:
+            hints = link.hints
+            if link.role == "attachment" and not any(k == "title" for k, _ in hints) and "title" in item.hints:
+                hints = (*hints, ("title", item.hints["title"]))
+            return NewLink(url=link.url, role=link.role, depth=depth, via=item.url, anchor=link.anchor or None,
+                           hints=hints)
+
+        items = [new_link(link) for link in allowed if link.role in ("report", "attachment")]
+        added = self.state.add(db, item.run_id, source.id, items)
+        lists = [link for link in allowed if link.role in ("list", "nav")]
+        if item.role == "list" and item.hints.get("list") == "page" and added == 0:
+            lists = [link for link in lists if dict(link.hints).get("list") != "page"]
+        for role, limit in (("list", source.settings.max_pages), ("nav", source.settings.max_nav)):
+            have = int(db.execute("SELECT COUNT(*) FROM frontier WHERE run_id = ? AND source_id = ? AND role = ?",
+                                  (item.run_id, source.id, role)).fetchone()[0])
+            for link in lists:
+                if link.role != role:
+                    continue
+                if have >= limit:
+                    log_event("limit", source=source.id, role=role, limit=limit, url=link.url)
+                    break
+                if self.state.add(db, item.run_id, source.id, [new_link(link)]):
+                    have += 1
+
+    def _process(self, source: Source, adapter: Adapter, scope: Scope, item: Item) -> int:
+        meta = CaptureMeta(run_id=item.run_id, source_id=source.id, role=item.role, via=item.via,
+                           anchor=item.anchor, hints=tuple(sorted(item.hints.items())))
+        recovered = self.archive.in_run(item.run_id, source.id, item.url)
+        if recovered is not None and recovered.role == item.role:
+            self._finish_from_capture(source, adapter, scope, item, recovered)
+            return 0
+
+        def follow(target: str) -> bool:
+            return scope.allows(target, item.role) or (item.depth == 0 and host_of(target) in scope.hosts)
+
+        fetch = self.fetcher.fetch(item.url, source.settings, follow=follow)
+        for hop in fetch.hops:
+            self.archive.store_exchange(hop, replace(meta, role="redirect"))
+        final = fetch.final
+        if item.depth == 0 and fetch.hops and final.url != item.url:
+            scope.prefixes.add(directory(final.url))
+        conditional = any(k.lower() in ("if-none-match", "if-modified-since") for k, _ in final.request_headers)
+        state = fetch.state
+        detail = final.detail or (f"→ {final.url}" if fetch.hops else "")
+        final_url = final.url if fetch.hops else (final.location if final.state == "redirected" else None)
+
+        def page_links(body: bytes) -> list[Link]:
+            page = Page(url=final.url, role=item.role, body=body, content_type=final.header("content-type") or "",
+                        depth=item.depth, hints=item.hints)
+            return adapter.links(page)
+
+        log: dict[str, object] = {
+            "source": source.id, "url": item.url, "role": item.role, "state": state, "status": final.status,
+            "elapsed": round(final.elapsed, 3), "attempts": final.attempts, "conditional": conditional}
+        if final.state == "not_modified":
+            body = self.archive.archived_body(final.url)
+            found = page_links(body) if body is not None else []
+            with self.state.store.transaction() as db:
+                self._mark(db, item, state, final.status, detail, final_url, final.url)
+                self._links(source, scope, item, found, db)
+                CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, "not_modified")
+            log_event("fetch", outcome="not_modified", **log)
+            return 0
+        if final.status is None or final.state == "too_large":
+            with self.state.store.transaction() as db:
+                self._mark(db, item, state, final.status, detail, final_url, final.url)
+                CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, "none")
+            log_event("fetch", outcome="none", detail=detail, **log)
+            return 0
+        found = page_links(final.body) if final.state == "ok" else []
+        outcome = "unchanged"
+
+        def commit(db: sqlite3.Connection, cap: Capture | None) -> None:
+            nonlocal outcome
+            if cap is not None:
+                outcome = "revisit" if cap.record_type == "revisit" else ("version" if cap.version > 1 else "new")
+            self._mark(db, item, state, final.status, detail, final_url, final.url)
+            self._links(source, scope, item, found, db)
+            CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, outcome)
+
+        cap = self.archive.store_exchange(final, meta, on_commit=commit)
+        log_event("fetch", outcome=outcome, **log)
+        return 1 if cap is not None else 0
+
+    def _mark(self, db: sqlite3.Connection, item: Item, state: str, status: int | None, detail: str,
+              final_url: str | None, fetched: str) -> None:
+        CrawlState.done(db, item, state=state, http_status=status, detail=detail, final_url=final_url)
+        if fetched != item.url:  # the redirect target is fetched: never fetch it again in this run
+            db.execute("INSERT OR IGNORE INTO frontier (run_id, source_id, url, role, depth, via, status, state, "
+                       "http_status) VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?)",
+                       (item.run_id, item.source_id, fetched, item.role, item.depth, item.url,
+                        "ok" if state == "redirected" else state, status))
+
+    def _finish_from_capture(self, source: Source, adapter: Adapter, scope: Scope, item: Item,
+                             cap: Capture) -> None:
+        """A capture archived before a crash: read it back instead of fetching again."""
+        state = state_of_status(cap.http_status)
+        found: list[Link] = []
+        if state == "ok":
+            body = self.archive.body(cap)
+            found = adapter.links(Page(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
+                                       depth=item.depth, hints=item.hints))
+        with self.state.store.transaction() as db:
+            self._mark(db, item, state, cap.http_status, "resumed from the archive", None, item.url)
+            self._links(source, scope, item, found, db)
+        log_event("fetch", source=source.id, url=item.url, role=item.role, state=state, status=cap.http_status,
+                  outcome="resumed")
