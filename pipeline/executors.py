@@ -8,7 +8,6 @@ At most a few items per worker are in flight, so memory stays flat in the number
 
 from __future__ import annotations
 
-import multiprocessing
 import resource
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -90,19 +89,30 @@ class LocalPool:
             yield from drain(0)
 
 
-def _limited(item: WorkItem, memory_mb: int, worker: Worker) -> Report:
-    limit_memory(memory_mb)
-    return worker(item)
+_GUARD_POOL: object | None = None
+"""Per process (a Dask worker): one persistent child that runs documents, restarted when killed."""
+
+
+def _guard_pool(memory_mb: int) -> object:
+    from pebble import ProcessPool
+
+    global _GUARD_POOL
+    pool = _GUARD_POOL
+    if pool is None or not pool.active:  # type: ignore[attr-defined]
+        pool = _GUARD_POOL = ProcessPool(max_workers=1, initializer=limit_memory, initargs=(memory_mb,))
+    return pool
 
 
 def guarded(item: WorkItem, timeout: float, memory_mb: int, worker: Worker = process_item) -> Report:
-    """Run one document in a child process with a timeout and a memory cap (used on cluster workers)."""
+    """Run one document in this process's guard child: a timeout kills it, a memory cap bounds it.
+
+    The child is persistent (pebble restarts it after a kill), so a cluster worker pays the start-up
+    once, not per document.
+    """
     if not timeout and not memory_mb:
         return worker(item)
-    from pebble import concurrent
-
-    run = concurrent.process(timeout=timeout or None, mp_context=multiprocessing.get_context("fork"))(_limited)
-    future = run(item, memory_mb, worker)
+    pool = _guard_pool(memory_mb)
+    future = pool.schedule(worker, args=[item], timeout=timeout or None)  # type: ignore[attr-defined]
     try:
         return future.result()  # type: ignore[no-any-return]
     except Exception as exc:
