@@ -35,6 +35,8 @@ from typing import Any
 
 import pandas as pd
 
+from .codebook import T3_COLS
+
 COPY_SHARE = 0.5
 MIN_SENTENCES = 3
 MIN_CHARS = 12
@@ -42,7 +44,6 @@ BOILERPLATE_AGENCIES = 3
 TABLE_SECTIONS = frozenset({"proactive", "requests", "appeals"})
 COLUMNS = ("rule", "agency_id", "report_year", "prev_year", "report_id", "other_report_id", "scope", "lhs",
            "rhs", "status", "severity", "detail")
-T3_COLS = ("np", "biz", "sci", "npo", "law", "oth", "tot")
 
 _SENT = re.compile(r"[^。!?;！？；\n]+[。!?;！？；]?")
 _MASK = re.compile(r"[0-9]+(?:\.[0-9]+)?|[〇○零一二三四五六七八九十百千万]{2,}(?=年|月|日|件|条|次|个|项)")
