@@ -36,7 +36,7 @@ from .html_region import (
     meta_hints,
 )
 from .html_tables import CELL_MARK, html_table_to_table
-from .html_text import BLOCK_TAGS, MARK, clean_line, drop_invisible, element_text, split_lines
+from .html_text import BLOCK_TAGS, MARK, block_of, clean_line, drop_invisible, element_text, split_lines
 from .model import Document, Link, SourceRef, Table, TextBlock
 
 NAME = "html"
@@ -219,13 +219,7 @@ def page_label_hints(root: etree._Element) -> list[tuple[str, str]]:
     seen: set[etree._Element] = set()
     lines: list[str] = []
     for node in _LABEL_TEXT(root):
-        holder = node.getparent()
-        if holder is None:
-            continue
-        if node.is_tail:
-            holder = holder.getparent()
-        while holder is not None and holder.tag not in BLOCK_TAGS:
-            holder = holder.getparent()
+        holder = block_of(node)
         if holder is None or holder in seen or holder.tag == "table":
             continue
         seen.add(holder)

@@ -19,7 +19,7 @@ from itertools import islice
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
 
-from .html_text import BLOCK_TAGS, MARK, clean_line, element_text, split_lines
+from .html_text import MARK, block_of, clean_line, element_text, split_lines
 
 # --- page metadata ------------------------------------------------------------------------------
 
@@ -239,13 +239,7 @@ def density_region(body: etree._Element) -> etree._Element | None:
         text = "".join(split_lines(str(node)))
         if len(text) < MIN_PARAGRAPH:
             continue
-        holder = node.getparent()
-        if holder is None:
-            continue
-        if node.is_tail:
-            holder = holder.getparent()
-        while holder is not None and holder.tag not in BLOCK_TAGS:
-            holder = holder.getparent()
+        holder = block_of(node)
         if holder is None or _inside_chrome(holder, in_chrome):
             continue
         weight = 1 + len(text) / 100 + text.count("，") + text.count("。")

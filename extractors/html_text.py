@@ -134,3 +134,13 @@ def element_lines(el: etree._Element) -> list[str]:
 def element_text(el: etree._Element) -> str:
     """The visible text of `el`, lines joined by newlines (a vertical label keeps one char per line)."""
     return "\n".join(element_lines(el))
+
+
+def block_of(node: etree._ElementUnicodeResult) -> etree._Element | None:
+    """The nearest block element that shows a text node (a tail belongs to its parent's parent)."""
+    holder = node.getparent()
+    if holder is not None and node.is_tail:
+        holder = holder.getparent()
+    while holder is not None and holder.tag not in BLOCK_TAGS:
+        holder = holder.getparent()
+    return holder
