@@ -15,8 +15,16 @@ import re
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
 
 from .errors import DocumentTooLarge
-from .html_text import element_lines, mark_lines, split_lines
-from .model import Cell, Table
+from .html_text import (
+    BLOCK_TAGS,
+    MARK,
+    MARK_OR_SPACE,
+    TABLE_STRUCTURE,
+    element_lines,
+    mark_lines,
+    split_lines,
+)
+from .model import Cell, Table, new_cell
 
 MAX_COLSPAN = 1000
 """The HTML limit; browsers clamp larger values."""
@@ -79,20 +87,43 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 CELL_MARK = "\ue001"
 """Put before each cell's text so one C-side serialisation yields every cell's text."""
 
+_INNER = "|".join(sorted(BLOCK_TAGS - TABLE_STRUCTURE))
+_ALL_BLOCKS = "|".join(sorted(BLOCK_TAGS))
+_CELL_TEXTS = etree.XSLT(etree.fromstring(f"""\
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="td|th"><xsl:text>{CELL_MARK}</xsl:text><xsl:apply-templates/></xsl:template>
+  <xsl:template match="{_INNER}"><xsl:text>{MARK}</xsl:text><xsl:apply-templates/><xsl:text>{MARK}</xsl:text></xsl:template>
+  <xsl:template match="br"><xsl:text>{MARK}</xsl:text></xsl:template>
+  <xsl:template match="td//table|th//table"><xsl:text>{MARK}</xsl:text><xsl:apply-templates mode="nested"/>\
+<xsl:text>{MARK}</xsl:text></xsl:template>
+  <xsl:template match="{_ALL_BLOCKS}" mode="nested"><xsl:text>{MARK}</xsl:text><xsl:apply-templates mode="nested"/>\
+<xsl:text>{MARK}</xsl:text></xsl:template>
+  <xsl:template match="br" mode="nested"><xsl:text>{MARK}</xsl:text></xsl:template>
+</xsl:stylesheet>"""))
+"""The table's text with a `CELL_MARK` before each of its own cells and a `MARK` at each line break
+(block boundaries and ``<br>``, as `html_text.mark_lines` puts them), in one libxslt pass: marking
+the tree from Python cost more than the rest of the table. A nested table's cells are lines of the
+cell that holds it."""
+
 
 def cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
     """The visible text of each of `cells` (the table's own cells, in source order), in one pass.
 
-    Text of a nested table stays inside its cell. Marks the cells in place.
+    Text of a nested table stays inside its cell, one line per nested cell.
     """
-    for td in cells:
-        own = td.text
-        td.text = CELL_MARK + own if own else CELL_MARK
-    text = etree.tostring(table, method="text", encoding=str, with_tail=False)
-    parts = text.split(CELL_MARK)[1:]
+    parts = str(_CELL_TEXTS(table)).split(CELL_MARK)[1:]
     if len(parts) != len(cells):  # a mark in the text itself (the extractor strips them from input)
+        mark_lines(table)
         return ["\n".join(element_lines(td)).replace(CELL_MARK, "") for td in cells]
-    return ["\n".join(split_lines(part)) for part in parts]
+    out = []
+    for part in parts:
+        bare = part.strip(MARK_OR_SPACE)
+        if MARK not in bare and bare.isprintable() and " " not in bare:  # one clean line: most cells
+            out.append(bare)
+        else:
+            out.append("\n".join(split_lines(part)))
+    return out
 
 
 def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Table | None:
@@ -103,7 +134,6 @@ def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Ta
     if n_cells > MAX_TABLE_CELLS:
         raise DocumentTooLarge(source, f"table {index} has {n_cells} cells, over the limit of "
                                        f"{MAX_TABLE_CELLS} (MAX_TABLE_CELLS)")
-    mark_lines(table, cells_only=table.find(".//table") is None)
     if any(child.tag in ("thead", "tfoot") for child in table):  # layout order differs from source order
         in_source = [td for tr in table.iter("tr") if _owner(tr) is table for td in _cells(tr)]
         by_cell = dict(zip(in_source, cell_texts(table, in_source), strict=True))
@@ -131,7 +161,7 @@ def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Ta
                                                                allow_zero=True)
                 if rowspan == 0 or rowspan > group_rows - r:  # 0: to the end of the row group
                     rowspan = group_rows - r
-                cells.append(Cell(row=row, col=col, text=next(texts), rowspan=rowspan, colspan=colspan))
+                cells.append(new_cell(row, col, next(texts), rowspan, colspan))
                 if rowspan > 1 or colspan > 1:
                     if (row + rowspan) * (col + colspan) > MAX_TABLE_SLOTS:
                         raise DocumentTooLarge(source, f"table {index} spans more than {MAX_TABLE_SLOTS} grid "

@@ -39,7 +39,7 @@ _HIDING_AT = ((b"display", re.compile(rb"display\s*:\s*none")), (b"mso-hide", re
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\uf900-\ufaff"
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\f]*[\r\n]\s*(?=[{_CJK}])")
 _WS = re.compile(r"[ \t\n\r\f\xa0]+")
-_MARK_OR_SPACE = MARK + " \t\n\r\f\xa0\u3000"
+MARK_OR_SPACE = MARK + " \t\n\r\f\xa0\u3000"
 
 
 def is_hidden(el: etree._Element) -> bool:
@@ -120,7 +120,7 @@ def clean_line(text: str) -> str:
 
 def split_lines(text: str) -> list[str]:
     """Marked text → its non-empty visible lines."""
-    bare = text.strip(_MARK_OR_SPACE)
+    bare = text.strip(MARK_OR_SPACE)
     if MARK not in bare and bare.isprintable() and " " not in bare:  # one clean line: the common cell
         return [bare] if bare else []
     return [line for line in (clean_line(part) for part in text.split(MARK) if part) if line]
