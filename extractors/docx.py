@@ -21,19 +21,21 @@ Core properties are often wrong (a template's title, the clerk's name), so they 
 
 from __future__ import annotations
 
-import io
 import re
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
+from docx.opc.packuri import PACKAGE_URI, PackURI
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
 
 from .errors import MalformedDocument, NoContent
-from .model import Block, Cell, Document, Link, SourceRef, Table, TextBlock
+from .model import Block, Document, Link, SourceRef, Table, TextBlock, new_cell
 from .numbering import Numbering
-from .ooxml import DEFAULT_LIMITS, ZipLimits, check_xml_parts, open_package
+from .ooxml import DEFAULT_LIMITS, ZipLimits, check_xml_part, open_package
 
 NAME = "docx"
 VERSION = "1.0.0"
@@ -44,6 +46,7 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 V = "{urn:schemas-microsoft-com:vml}"
 OFFICE = "{urn:schemas-microsoft-com:office:office}"
+MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -81,6 +84,11 @@ class _Walk:
     links: list[Link] = field(default_factory=list)
     n_tables: int = 0
 
+    @cached_property
+    def numbered_styles(self) -> bool:
+        """Whether any style gives its paragraphs a list label (then ``w:pStyle`` matters for text)."""
+        return any(self.inherited(sid, "num") is not None for sid in self.styles)
+
     def style(self, style_id: str | None) -> Style | None:
         return self.styles.get(style_id) if style_id else None
 
@@ -110,10 +118,9 @@ class DocxExtractor:
 
 
 def docx_to_document(data: bytes, *, source: SourceRef, limits: ZipLimits = DEFAULT_LIMITS) -> Document:
-    """Check the package (bombs, DTDs), read it with python-docx's OPC reader and walk the body."""
+    """Check the package (bombs), read the parts a report needs (DTDs refused) and walk the body."""
     with open_package(data, source=source.uri, what="DOCX", limits=limits) as zf:
-        check_xml_parts(zf, source=source.uri)
-    pkg = _read_package(data, source.uri)
+        pkg = _read_package(zf, source.uri)
     body = pkg.main.find(W + "body")
     if body is None:
         raise MalformedDocument(source.uri, "the DOCX main part has no w:body")
@@ -127,10 +134,11 @@ def docx_to_document(data: bytes, *, source: SourceRef, limits: ZipLimits = DEFA
 
 @dataclass(frozen=True, slots=True)
 class Rel:
-    """A relationship of the main part: external URL or internal part name."""
+    """A relationship of a part: external URL or internal part name."""
 
     target: str
     external: bool
+    type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,45 +151,77 @@ class _Package:
 
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
-def _read_package(data: bytes, uri: str) -> _Package:
-    """The parts a report needs, through python-docx's OPC reader (content types, relationships).
+def _read_package(zf: zipfile.ZipFile, uri: str) -> _Package:
+    """The parts a report needs, found through the package relationships as OPC defines them.
 
-    The XML is parsed here with a plain, non-resolving lxml parser: python-docx's own element
-    classes make every node access several times slower, and a report only needs to be read.
+    Only these parts are inflated and parsed (python-docx's reader inflates every part, the
+    thumbnail and a 400 KB ``stylesWithEffects`` included); part names are resolved with
+    python-docx's `PackURI`. The XML is parsed with a plain, non-resolving lxml parser:
+    python-docx's element classes make every node access several times slower.
     """
-    from docx.opc.pkgreader import PackageReader
-
     try:
-        reader = PackageReader.from_file(io.BytesIO(data))  # type: ignore[no-untyped-call]
-        blobs = {str(name): blob for name, _ct, _rt, blob in reader.iter_sparts()}
-        srels: dict[str, list[Any]] = {}
-        for src, srel in reader.iter_srels():
-            srels.setdefault(str(src), []).append(srel)
-        main_name = next((str(r.target_partname) for r in srels.get("/", [])
-                          if r.reltype == RT_OFFICE_DOCUMENT and not r.is_external), None)
-        if main_name is None or main_name not in blobs:
-            raise MalformedDocument(uri, "the DOCX package has no main document part")
-        main = _parse(blobs[main_name], main_name, uri)
-        rels: dict[str, Rel] = {}
+        package_rels = _rels(zf, PACKAGE_URI, uri)
+        main_name = next((r.target for r in package_rels.values()
+                          if r.type == RT_OFFICE_DOCUMENT and not r.external), None)
+        if main_name is None:
+            raise MalformedDocument(uri, "not a readable DOCX package: no main document part (_rels/.rels "
+                                         "names no officeDocument)")
+        main = _parse(_part(zf, main_name, uri), main_name, uri)
+        rels = _rels(zf, PackURI(main_name), uri)
         related: dict[str, str] = {}
-        for r in srels.get(main_name, []):
-            external = bool(r.is_external)
-            rels[str(r.rId)] = Rel(str(r.target_ref) if external else str(r.target_partname), external)
-            if not external:
-                related.setdefault(str(r.reltype), str(r.target_partname))
-        styles = _styles_of(blobs[related[RT_STYLES]], related[RT_STYLES], uri) if related.get(RT_STYLES) in blobs else {}
-        numbering = (_parse(blobs[related[RT_NUMBERING]], related[RT_NUMBERING], uri)
-                     if related.get(RT_NUMBERING) in blobs else None)
-        core = next((str(r.target_partname) for r in srels.get("/", [])
-                     if r.reltype == RT_CORE and not r.is_external), None)
-        hints = _core_hints(blobs[core]) if core in blobs else ()
+        for r in rels.values():
+            if not r.external:
+                related.setdefault(r.type, r.target)
+        styles_name, numbering_name = related.get(RT_STYLES), related.get(RT_NUMBERING)
+        styles = (_styles_of(_part(zf, styles_name, uri), styles_name, uri, _used_styles(main))
+                  if styles_name and _has(zf, styles_name) else {})
+        numbering = (_parse(_part(zf, numbering_name, uri), numbering_name, uri)
+                     if numbering_name and _has(zf, numbering_name) else None)
+        core = next((r.target for r in package_rels.values() if r.type == RT_CORE and not r.external), None)
+        hints = _core_hints(_part(zf, core, uri)) if core and _has(zf, core) else ()
     except (MalformedDocument, MemoryError, RecursionError):
         raise
-    except Exception as exc:  # python-docx raises KeyError/ValueError/XMLSyntaxError on broken packages
+    except Exception as exc:  # broken zip members, bad part names, undecodable XML
         raise MalformedDocument(uri, f"not a readable DOCX package ({type(exc).__name__}: {exc})") from exc
     return _Package(main, styles, numbering, rels, hints)
+
+
+def _has(zf: zipfile.ZipFile, partname: str) -> bool:
+    try:
+        zf.getinfo(partname.lstrip("/"))
+    except KeyError:
+        return False
+    return True
+
+
+def _part(zf: zipfile.ZipFile, partname: str, uri: str) -> bytes:
+    """The bytes of an XML part, refused when its prolog declares a DTD."""
+    try:
+        blob = zf.read(partname.lstrip("/"))
+    except KeyError as exc:
+        raise MalformedDocument(uri, f"the DOCX package names a part it does not hold: {partname}") from exc
+    check_xml_part(blob, part=partname.lstrip("/"), source=uri)
+    return blob
+
+
+def _rels(zf: zipfile.ZipFile, source_uri: PackURI, uri: str) -> dict[str, Rel]:
+    """The relationships of a part by rId (none when it has no rels part)."""
+    rels_name = source_uri.rels_uri
+    if not _has(zf, rels_name):
+        return {}
+    root = _parse(_part(zf, rels_name, uri), rels_name, uri)
+    out: dict[str, Rel] = {}
+    for rel in root.iterchildren(_RELATIONSHIP):
+        rid, target = rel.get("Id"), rel.get("Target")
+        if not rid or target is None:
+            continue
+        external = rel.get("TargetMode") == "External"
+        resolved = target if external else str(PackURI.from_rel_ref(source_uri.baseURI, target))
+        out[rid] = Rel(resolved, external, rel.get("Type") or "")
+    return out
 
 
 def _parse(blob: bytes, part: str, uri: str) -> etree._Element:
@@ -211,21 +251,64 @@ def _core_hints(blob: bytes) -> tuple[tuple[str, str], ...]:
 
 
 _STYLE_NAME = re.compile(rb'<w:style\b[^>]*?w:styleId="([^"]*)"[^>]*>\s*<w:name w:val="([^"]*)"')
+_STYLES_ROOT = re.compile(rb"<w:styles\b[^>]*>")
+_BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
 
 
-def _styles_of(blob: bytes, part: str, uri: str) -> dict[str, Style]:
+def _used_styles(main: etree._Element) -> set[str]:
+    """Paragraph style ids the body refers to."""
+    return {str(v) for el in main.iter(W + "pStyle") if (v := el.get(_VAL))}
+
+
+def _styles_of(blob: bytes, part: str, uri: str, used: set[str]) -> dict[str, Style]:
     """Paragraph styles: name, parent, outline level, list numbering.
 
-    When the part defines no numbering and no outline level (most files), only the style names
-    matter, and they are read by pattern: a template's styles part (python-docx's is 350 KB) would
-    otherwise cost more to parse than the whole body. Anything unusual takes the full parse.
+    A template's styles part (python-docx's is 350 KB) costs more to parse than the whole body,
+    and a report uses a handful of its styles. When the part defines no numbering and no outline
+    level, only the style names matter and they are read by pattern; otherwise only the styles
+    the body uses (and those they are based on) are cut out and parsed. Anything unusual (another
+    prefix, a style not found, a cut that does not parse) takes the full parse.
     """
     if b"numPr" not in blob and b"outlineLvl" not in blob:
         names = {sid.decode("utf-8", "replace"): Style(name.decode("utf-8", "replace"), None, None, None)
                  for sid, name in _STYLE_NAME.findall(blob)}
         if names:
             return names
+    subset = _style_subset(blob, used)
+    if subset is not None:
+        try:
+            return _styles(_parse(subset, part, uri))
+        except MalformedDocument:
+            pass
     return _styles(_parse(blob, part, uri))
+
+
+def _style_subset(blob: bytes, used: set[str]) -> bytes | None:
+    """The styles part cut down to the root tag and the `used` styles with their parents."""
+    root = _STYLES_ROOT.search(blob)
+    if root is None:
+        return None
+    chunks = [blob[:root.end()]]
+    todo, seen = sorted(used), set()
+    while todo:
+        sid = todo.pop()
+        if sid in seen:
+            continue
+        seen.add(sid)
+        m = re.search(rb'<w:style\b[^>]*?\bw:styleId="' + re.escape(sid.encode("utf-8")) + rb'"[^>]*>', blob)
+        if m is None:
+            return None
+        if m.group().endswith(b"/>"):
+            chunk = m.group()
+        else:
+            end = blob.find(b"</w:style>", m.end())
+            if end == -1:
+                return None
+            chunk = blob[m.start():end + len(b"</w:style>")]
+        chunks.append(chunk)
+        todo += [b.decode("utf-8") for b in _BASED_ON.findall(chunk)]
+    chunks.append(b"</w:styles>")
+    return b"".join(chunks)
 
 
 def _styles(root: etree._Element | None) -> dict[str, Style]:
@@ -677,6 +760,29 @@ def _cell_text(tc: etree._Element, walk: _Walk) -> tuple[str, list[etree._Elemen
     return "\n".join(lines).strip(), nested
 
 
+_NOT_PLAIN = (W + "del", W + "moveFrom", W + "moveTo", W + "ins", W + "numPr", W + "tab", W + "ptab", W + "br",
+              W + "cr", W + "noBreakHyphen", W + "drawing", W + "pict", W + "object", MC + "AlternateContent",
+              W + "hyperlink", W + "sdt", W + "ruby", W + "tbl", W + "txbxContent", W + "customXml", W + "smartTag",
+              W + "fldSimple", W + "dir", W + "bdo", MATH + "oMath", MATH + "oMathPara")
+"""Elements under which a cell's text is more than its paragraphs' ``w:t`` texts: revisions, list
+labels, tabs and breaks, text boxes, links, content controls, nested tables, ruby, math."""
+
+
+def _plain(tbl: etree._Element, walk: _Walk) -> bool:
+    """Whether every cell of `tbl` reads as its paragraphs' ``w:t`` texts (one C-side scan).
+
+    Most statistical tables are; their cells then skip the general walk (`_cell_text`), which
+    gives the same text at several times the cost.
+    """
+    if next(tbl.iterdescendants(*_NOT_PLAIN), None) is not None:
+        return False
+    return not walk.numbered_styles or next(tbl.iterdescendants(W + "pStyle"), None) is None
+
+
+def _plain_cell_text(tc: etree._Element) -> str:
+    return "\n".join("".join(p.itertext(W + "t", with_tail=False)) for p in tc.iterchildren(W + "p")).strip()
+
+
 def _table_blocks(tables: list[etree._Element], walk: _Walk, common: list[int] | None) -> Iterator[Block]:
     """The Table of one table (or of parts joined into one grid), laid on `common` column edges."""
     maps = [_remap(_edges(t), common) for t in tables]
@@ -687,10 +793,15 @@ def _table_blocks(tables: list[etree._Element], walk: _Walk, common: list[int] |
         # A one-cell layout table (a frame around the real content): read what it holds.
         yield from _blocks(anchors[0].body, walk)
         return
-    for a in anchors:  # in document order, so list numbering inside cells counts right
-        if a.body is not None:
-            a.text, a.nested = _cell_text(a.body, walk)
-    cells = tuple(Cell(row=a.row, col=a.col, text=a.text, rowspan=a.rowspan, colspan=a.colspan) for a in anchors)
+    if all(_plain(t, walk) for t in tables):
+        for a in anchors:
+            if a.body is not None:
+                a.text = _plain_cell_text(a.body)
+    else:
+        for a in anchors:  # in document order, so list numbering inside cells counts right
+            if a.body is not None:
+                a.text, a.nested = _cell_text(a.body, walk)
+    cells = tuple(new_cell(a.row, a.col, a.text, a.rowspan, a.colspan) for a in anchors)
     yield Table(cells=cells, n_rows=n_rows, n_cols=max(n_cols, len(common) - 1 if common else 0),
                 index=walk.n_tables)
     walk.n_tables += 1

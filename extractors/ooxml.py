@@ -104,13 +104,21 @@ def check_xml_parts(zf: zipfile.ZipFile, *, source: str) -> None:
         if info.is_dir() or not name.endswith((".xml", ".rels")):
             continue
         with zf.open(info) as fh:
-            prolog = _read_prolog(fh)
-        if prolog is None:
-            raise MalformedDocument(source, f"XML part {info.filename!r} has no root element in its first "
-                                    f"{_PROLOG_LIMIT:,} bytes")
-        if _DOCTYPE.match(prolog):
-            raise MalformedDocument(source, f"XML part {info.filename!r} declares a DTD (<!DOCTYPE>); Office files "
-                                    "never do, so it is refused (entity-expansion or external-entity attack)")
+            _check_prolog(_read_prolog(fh), part=info.filename, source=source)
+
+
+def check_xml_part(blob: bytes, *, part: str, source: str) -> None:
+    """`check_xml_parts` for one part already read into memory."""
+    _check_prolog(_read_prolog(io.BytesIO(blob)), part=part, source=source)
+
+
+def _check_prolog(prolog: bytes | None, *, part: str, source: str) -> None:
+    if prolog is None:
+        raise MalformedDocument(source, f"XML part {part!r} has no root element in its first "
+                                f"{_PROLOG_LIMIT:,} bytes")
+    if _DOCTYPE.match(prolog):
+        raise MalformedDocument(source, f"XML part {part!r} declares a DTD (<!DOCTYPE>); Office files "
+                                "never do, so it is refused (entity-expansion or external-entity attack)")
 
 
 def _read_prolog(fh: IO[bytes]) -> bytes | None:

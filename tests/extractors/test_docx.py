@@ -16,8 +16,8 @@ from functools import cache
 import pytest
 
 from extractors import Document, DocumentTooLarge, MalformedDocument, SourceRef, sniff
-from extractors.docx import DocxExtractor
-from extractors.numbering import chinese_count, format_number
+from extractors.docx import DocxExtractor, Style, _Walk
+from extractors.numbering import Numbering, chinese_count, format_number
 from pipeline.codebook import cells_for
 from pipeline.process import WorkItem, process_item
 from pipeline.records import Report
@@ -307,7 +307,7 @@ def test_package_without_a_main_part_is_a_clear_error() -> None:
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("word/document.xml", f'<w:document xmlns:w="{W_NS}"/>')
     r = failed_row(buf.getvalue(), "bare.docx")
-    assert "not a readable DOCX package" in r.error
+    assert "not a readable DOCX package: no main document part" in r.error
 
 
 def test_encrypted_docx_is_named_as_such_by_the_office_extractor() -> None:
@@ -334,3 +334,80 @@ def test_encrypted_docx_is_a_clear_error_row() -> None:
 def test_same_bytes_same_document() -> None:
     data = fixture_bytes("docx", "blank_template_2021_layout_wps.docx")
     assert extract(data) == extract(data)
+
+
+# --- styles: only the used ones are parsed --------------------------------------------------------
+
+
+def _effective(styles: dict[str, Style], used: set[str]) -> dict[str, tuple[object, ...]]:
+    """What the body walk reads of each used style: its name and its inherited outline and numbering."""
+    walk = _Walk(numbering=Numbering.from_xml(None), styles=styles, rels={})
+    return {sid: (styles[sid].name if sid in styles else None, walk.inherited(sid, "outline"),
+                  walk.inherited(sid, "num")) for sid in used}
+
+
+def _packages() -> list[tuple[str, bytes]]:
+    return [(g.key, data) for g, data in corpus()[:12]] + [
+        ("blank", fixture_bytes("docx", "blank_template_2021_layout_wps.docx"))]
+
+
+@pytest.mark.parametrize("i", range(13))
+def test_styles_cut_to_the_used_ones_equal_the_full_parse(i: int) -> None:
+    from extractors.docx import _parse, _styles, _styles_of, _used_styles
+
+    name, data = _packages()[i]
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        main = _parse(zf.read("word/document.xml"), "document", name)
+        blob = zf.read("word/styles.xml")
+    used = _used_styles(main)
+    full = _styles(_parse(blob, "styles", name))
+    cut = _styles_of(blob, "styles", name, used)
+    assert used
+    assert _effective(cut, used) == _effective(full, used)
+
+
+def test_a_used_style_missing_from_the_part_takes_the_full_parse() -> None:
+    from extractors.docx import _style_subset, _styles_of
+
+    blob = (f'<?xml version="1.0"?><w:styles xmlns:w="{W_NS}"><w:style w:type="paragraph" w:styleId="H1">'
+            '<w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr>'
+            '</w:style><w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+            '<w:style w:type="paragraph" w:styleId="Empty"/></w:styles>').encode()
+    assert _style_subset(blob, {"Gone"}) is None
+    styles = _styles_of(blob, "styles", "x", {"Gone", "H1"})
+    assert styles["H1"].outline == 0 and styles["H1"].based_on == "Normal" and "Empty" in styles
+    cut = _styles_of(blob, "styles", "x", {"H1", "Empty"})
+    assert set(cut) == {"H1", "Normal", "Empty"} and cut["H1"] == styles["H1"]
+
+
+def test_plain_tables_read_the_same_through_the_fast_path() -> None:
+    """Cells of tables with no revision, label, break, box or link: `w:t` texts = the general walk."""
+    from extractors.docx import W, _cell_text, _parse, _plain, _plain_cell_text, _styles_of, _used_styles
+
+    plain_tables = other_tables = cells = 0
+    for name, data in _packages():
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            main = _parse(zf.read("word/document.xml"), "document", name)
+            styles = _styles_of(zf.read("word/styles.xml"), "styles", name, _used_styles(main))
+        walk = _Walk(numbering=Numbering.from_xml(None), styles=styles, rels={})
+        for tbl in main.iter(W + "tbl"):
+            if not _plain(tbl, walk):
+                other_tables += 1
+                continue
+            plain_tables += 1
+            for tc in tbl.iter(W + "tc"):
+                cells += 1
+                assert _plain_cell_text(tc) == _cell_text(tc, walk)[0]
+    assert plain_tables >= 30 and other_tables >= 3 and cells >= 2500
+
+
+def test_a_numbered_style_in_a_cell_takes_the_general_walk() -> None:
+    from extractors.docx import W, _parse, _plain
+
+    styles = {"L": Style("List Number", None, None, ("1", 0))}
+    walk = _Walk(numbering=Numbering.from_xml(None), styles=styles, rels={})
+    tbl = _parse((f'<w:tbl xmlns:w="{W_NS}"><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="L"/></w:pPr>'
+                  '<w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:tbl>').encode(), "t", "x")
+    assert not _plain(tbl, walk)
+    assert _plain(tbl, _Walk(numbering=Numbering.from_xml(None), styles={}, rels={}))
+    assert next(tbl.iter(W + "tc")) is not None
