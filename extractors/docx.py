@@ -1,10 +1,11 @@
 """DOCX → `Document`: paragraphs and tables in reading order, merged cells as real spans.
 
-python-docx's OPC reader opens the package (content types, relationships, parts) and reads the
-core properties; the body is read from its XML with a plain non-resolving lxml parser, because
-python-docx has no API for what reports need, its cell API repeats a merged cell once per grid
-slot (and raises on a table that starts inside a vertical merge), and its element classes make
-every node access several times slower:
+The parts a report needs (main document, its relationships, styles, numbering, core properties)
+are found through the package relationships, part names resolved with python-docx's `PackURI`,
+and only they are inflated; python-docx reads the core properties. The body is read from its XML
+with a plain non-resolving lxml parser, because python-docx has no API for what reports need,
+its cell API repeats a merged cell once per grid slot (and raises on a table that starts inside
+a vertical merge), and its element classes make every node access several times slower:
 
 - horizontal (`gridSpan`, legacy `hMerge`) and vertical (`vMerge`) merges become real spans;
 - auto-numbered paragraphs get the label Word prints ("一、" from `w:numPr`, see `numbering`);
