@@ -201,13 +201,28 @@ def _ocr_page(data_pdf: Any, model: Page, drawn: _Drawn, uri: str, limits: PdfLi
     return ocr_pdf_page(data_pdf, model.number, width=model.width, height=model.height, dpi=limits.ocr_dpi, uri=uri)
 
 
-def _flush(pdf: Any, max_fonts: int = 24) -> None:
-    """Bound pdfminer's caches: parsed objects always, fonts once there are many of them."""
-    for owner, name, keep in ((pdf.doc, "_cached_objs", 0), (pdf.doc, "_parsed_objs", 0),
-                              (pdf.rsrcmgr, "_cached_fonts", max_fonts)):
-        cache = getattr(owner, name, None)
-        if isinstance(cache, dict) and len(cache) > keep:
-            cache.clear()
+def _flush(pdf: Any, *, max_objs: int = 2000, max_fonts: int = 24) -> None:
+    """Bound pdfminer's caches after a page; they grow with every page otherwise.
+
+    Streams (page contents with their inflated data, images) hold the bulk of the bytes and are
+    dropped after every page. The small objects (font dictionaries with their glyph widths,
+    resources), which every later page would otherwise parse from the file again, are kept until
+    there are many of them; fonts likewise.
+    """
+    from pdfminer.pdftypes import PDFStream
+
+    objs = getattr(pdf.doc, "_cached_objs", None)
+    parsed = getattr(pdf.doc, "_parsed_objs", None)  # object streams, parsed whole
+    if isinstance(objs, dict) and isinstance(parsed, dict):
+        if len(objs) > max_objs or sum(len(p[0]) for p in parsed.values()) > 10 * max_objs:
+            objs.clear()
+            parsed.clear()
+        else:
+            for objid in [k for k, v in objs.items() if isinstance(v[0], PDFStream)]:
+                del objs[objid]
+    fonts = getattr(pdf.rsrcmgr, "_cached_fonts", None)
+    if isinstance(fonts, dict) and len(fonts) > max_fonts:
+        fonts.clear()
 
 
 def _open_error(uri: str, exc: BaseException) -> ExtractionError:
@@ -275,9 +290,8 @@ def pdf_to_pages(data: bytes, *, uri: str, limits: PdfLimits | None = None) -> I
             finally:
                 page.close()
             yield model, model.method
-            # Drop pdfplumber's page, and every few pages pdfminer's caches of parsed objects and
-            # fonts: they grow with every page otherwise (300 pages of a converted report: ~900 MB);
-            # between flushes, pages sharing fonts do not parse them again.
+            # Drop pdfplumber's page and bound pdfminer's caches of parsed objects and fonts: they
+            # grow with every page otherwise (the 300-page report of bench/pdf.py: 132 MB peak, 65 MB).
             cast("list[Any]", pages)[number - 1] = None
             _flush(pdf)
     finally:

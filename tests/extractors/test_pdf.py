@@ -12,7 +12,7 @@ import pytest
 
 from extractors import SourceRef, Table
 from extractors.pages import Glyph, Rule, rect_to_rules, segment_to_rule
-from extractors.pdf import _BOLD, PdfExtractor, PdfLimits, _drawn, _is_white, glyph_estimate
+from extractors.pdf import _BOLD, PdfExtractor, PdfLimits, _drawn, _flush, _is_white, glyph_estimate
 from pipeline.process import WorkItem, process_item
 from pipeline.records import Report
 from tests.conftest import fixture_bytes, report_of, values
@@ -217,3 +217,16 @@ def test_page_model_reads_pdfminer_layout_as_pdfplumber_does(mediabox: tuple[int
             assert len(drawn.images) == len(page.images)
             n_glyphs, n_rules = n_glyphs + len(glyphs), n_rules + len(rules)
     assert n_glyphs > 2000 and n_rules > 100
+
+
+def test_flush_drops_streams_after_every_page_and_everything_past_the_bound() -> None:
+    from pdfminer.pdftypes import PDFStream
+
+    with pdfplumber.open(io.BytesIO(fixture_bytes("pdf", HONGZE))) as pdf:
+        assert pdf.pages[0].layout._objs
+        cached = pdf.doc._cached_objs
+        assert any(isinstance(o, PDFStream) for o, _ in cached.values())
+        _flush(pdf)
+        assert cached and not any(isinstance(o, PDFStream) for o, _ in cached.values())
+        _flush(pdf, max_objs=len(cached) - 1)
+        assert not cached
