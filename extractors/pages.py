@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Method = Literal["text", "ocr"]
@@ -82,10 +82,11 @@ class Line:
     x1: float
     bottom: float
     size: float
+    text: str = field(init=False, repr=False, compare=False)
+    """`glyphs_to_text` of the glyphs, made once: reading order asks for it several times."""
 
-    @property
-    def text(self) -> str:
-        return glyphs_to_text(self.glyphs)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", glyphs_to_text(self.glyphs))
 
     @property
     def bold(self) -> bool:
@@ -130,34 +131,56 @@ def segment_to_rule(x0: float, y0: float, x1: float, y1: float, *, slope: float 
     return None
 
 
+def _centre_x0(g: Glyph) -> tuple[float, float]:
+    return ((g.top + g.bottom) / 2, g.x0)
+
+
+def _x0(g: Glyph) -> float:
+    return g.x0
+
+
 def glyphs_to_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     """Group glyphs into visual lines: vertical overlap with the line's core, then sort by x."""
-    ordered = sorted((g for g in glyphs if g.text), key=lambda g: (g.cy, g.x0))
+    ordered = sorted((g for g in glyphs if g.text), key=_centre_x0)
     rows: list[list[Glyph]] = []
     bands: list[tuple[float, float]] = []
+    # Written out (no min()/max() calls): this runs for every cell of every table.
     for g in ordered:
+        g_top, g_bottom = g.top, g.bottom
         placed = False
         # Only the last few open lines can overlap a glyph when glyphs are sorted by centre.
         for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             top, bottom = bands[i]
-            h = min(bottom - top, g.bottom - g.top) or 1.0
-            overlap = min(bottom, g.bottom) - max(top, g.top)
-            if overlap >= 0.5 * h:
+            h = bottom - top
+            if g_bottom - g_top < h:
+                h = g_bottom - g_top
+            overlap = (g_bottom if g_bottom < bottom else bottom) - (g_top if g_top > top else top)
+            if overlap >= 0.5 * (h or 1.0):
                 rows[i].append(g)
-                bands[i] = (min(top, g.top), max(bottom, g.bottom)) if not g.text.isspace() else (top, bottom)
+                if not g.text.isspace():
+                    bands[i] = (g_top if g_top < top else top, g_bottom if g_bottom > bottom else bottom)
                 placed = True
                 break
         if not placed:
             rows.append([g])
-            bands.append((g.top, g.bottom))
+            bands.append((g_top, g_bottom))
     lines = []
     for row in rows:
-        row.sort(key=lambda g: g.x0)
+        row.sort(key=_x0)
         marks = [g for g in row if not g.text.isspace()] or row
+        first = marks[0]
+        x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+        for g in marks:
+            if g.x0 < x0:
+                x0 = g.x0
+            if g.top < top:
+                top = g.top
+            if g.x1 > x1:
+                x1 = g.x1
+            if g.bottom > bottom:
+                bottom = g.bottom
         sizes = sorted(g.size for g in marks)
-        lines.append(Line(glyphs=tuple(row), x0=min(g.x0 for g in marks), top=min(g.top for g in marks),
-                          x1=max(g.x1 for g in marks), bottom=max(g.bottom for g in marks),
-                          size=sizes[len(sizes) // 2]))
+        lines.append(Line(glyphs=tuple(row), x0=x0, top=top, x1=x1, bottom=bottom, size=sizes[len(sizes) // 2]))
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 

@@ -13,7 +13,7 @@ import io
 import itertools
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -45,12 +45,6 @@ class PdfLimits:
                 raise ValueError(f"PDF limit {name!r} must be positive")
 
 
-def _glyph(ch: Mapping[str, Any]) -> Glyph:
-    return Glyph(text=str(ch["text"]), x0=float(ch["x0"]), top=float(ch["top"]), x1=float(ch["x1"]),
-                 bottom=float(ch["bottom"]), size=float(ch.get("size") or (ch["bottom"] - ch["top"])),
-                 bold=bool(_BOLD.search(str(ch.get("fontname", "")))))
-
-
 def _is_white(color: Any) -> bool:
     """White paint: WPS lays body text out in white, borderless boxes that are no table rules."""
     if not isinstance(color, (tuple, list)) or not color:
@@ -64,28 +58,92 @@ def _is_white(color: Any) -> bool:
     return all(v >= 0.99 for v in values)
 
 
-def _rules(page: Any) -> list[Rule]:
-    out: list[Rule] = []
-    for ln in page.lines:
-        pts = ln.get("pts") or [(ln["x0"], ln["top"]), (ln["x1"], ln["bottom"])]
-        out += [r for a, b in itertools.pairwise(pts) if (r := segment_to_rule(a[0], a[1], b[0], b[1]))]
-    for rc in page.rects:
-        if rc.get("stroke") or (rc.get("fill") and not _is_white(rc.get("non_stroking_color"))):
-            out += rect_to_rules(float(rc["x0"]), float(rc["top"]), float(rc["x1"]), float(rc["bottom"]))
-    for cv in page.curves:
-        pts = cv.get("pts") or []
-        out += [r for a, b in itertools.pairwise(pts) if (r := segment_to_rule(a[0], a[1], b[0], b[1]))]
-    return out
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """What pdfminer laid out on one page: glyphs, ruling segments and the source sizes of images."""
+
+    glyphs: tuple[Glyph, ...]
+    rules: tuple[Rule, ...]
+    images: tuple[tuple[Any, Any], ...]
+
+
+def _leaves(objs: Iterable[Any]) -> Iterator[Any]:
+    """Layout objects in pdfplumber's order: depth first through figures (Form XObjects)."""
+    from pdfminer.layout import LTContainer
+
+    for obj in objs:
+        if isinstance(obj, LTContainer):
+            yield from _leaves(obj._objs)
+        else:
+            yield obj
+
+
+def _drawn(page: Any, uri: str, number: int, limits: PdfLimits) -> _Drawn:
+    """Glyphs, rules and images straight from pdfminer's layout of the page.
+
+    pdfplumber's ``page.chars``/``page.rects`` would first turn every layout object into a dict of
+    all its resolved attributes (a fifth of the page's cost); the few attributes the page model
+    needs are read here instead, converted to top-left coordinates exactly as pdfplumber does
+    (tests/extractors/test_pdf.py holds the two readings equal).
+    """
+    from pdfminer.layout import LTChar, LTCurve, LTImage, LTLine, LTRect
+    from pdfplumber.page import fix_fontname_bytes
+    from pdfplumber.utils.pdfinternals import resolve_all
+
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    mb_y = page.mediabox[1] + height
+
+    def box(obj: Any) -> tuple[float, float, float, float]:
+        x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
+        return float(x0), float((height - obj.y1) + mb_top), float(x1), float((height - obj.y0) + mb_top)
+
+    def path_rules(pts: Any) -> list[Rule]:
+        xy = [(mb_x0 + x, mb_y - y) for x, y in pts]
+        return [r for a, b in itertools.pairwise(xy) if (r := segment_to_rule(a[0], a[1], b[0], b[1]))]
+
+    chars: list[Any] = []
+    lines: list[Rule] = []
+    rects: list[Rule] = []
+    curves: list[Rule] = []
+    images: list[tuple[Any, Any]] = []
+    for obj in _leaves(page.layout._objs):
+        kind = type(obj)  # exact classes: pdfplumber files objects by class name
+        if kind is LTChar:
+            chars.append(obj)
+        elif kind is LTRect:
+            if obj.stroke or (obj.fill and not _is_white(resolve_all(obj.non_stroking_color))):
+                rects += rect_to_rules(*box(obj))
+        elif kind is LTLine:
+            lines += path_rules(obj.pts)
+        elif kind is LTCurve:
+            curves += path_rules(obj.pts)
+        elif kind is LTImage:
+            images.append(resolve_all(obj.srcsize))
+    if len(chars) > limits.max_glyphs_per_page:
+        raise DocumentTooLarge(uri, f"page {number} has {len(chars):,} glyphs (limit {limits.max_glyphs_per_page:,})")
+    bold: dict[Any, bool] = {}
+    glyphs = []
+    for ch in chars:
+        font = ch.fontname
+        if font not in bold:
+            bold[font] = bool(_BOLD.search(fix_fontname_bytes(font) if isinstance(font, bytes) else str(font)))
+        x0, top, x1, bottom = box(ch)
+        glyphs.append(Glyph(text=str(ch.get_text()), x0=x0, top=top, x1=x1, bottom=bottom,
+                            size=float(ch.size or (bottom - top)), bold=bold[font]))
+    return _Drawn(tuple(glyphs), (*lines, *rects, *curves), tuple(images))
 
 
 def _content(page: Any) -> bytes:
-    """The page's decoded content streams, read before pdfminer interprets them."""
+    """The page's decoded content streams, read before pdfminer interprets them.
+
+    The streams are pdfminer's own objects for the page, so their decoded data is cached where the
+    interpreter will look for it (each is inflated once).
+    """
     from pdfminer.pdftypes import resolve1
 
-    contents = resolve1(page.page_obj.attrs.get("Contents"))
-    streams = contents if isinstance(contents, list) else [contents]
     out = bytearray()
-    for s in streams:
+    for s in page.page_obj.contents:
         s = resolve1(s)
         if s is not None and hasattr(s, "get_data"):
             out += s.get_data()
@@ -102,58 +160,69 @@ def glyph_estimate(content: bytes) -> int:
     return sum(len(m) - 2 if m[:1] == b"(" else (len(m) - 2) // 2 for m in _STRING.findall(text))
 
 
-def _image_too_large(page: Any, limits: PdfLimits) -> str | None:
-    for im in page.images:
-        w, h = (im.get("srcsize") or (0, 0))[:2]
+def _image_too_large(number: int, drawn: _Drawn, limits: PdfLimits) -> str | None:
+    for size in drawn.images:
+        w, h = (size or (0, 0))[:2]
         if w and h and w * h > limits.max_image_pixels:
-            return f"page {page.page_number} holds a {w}×{h} image (over {limits.max_image_pixels:,} pixels)"
+            return f"page {number} holds a {w}×{h} image (over {limits.max_image_pixels:,} pixels)"
     return None
 
 
-def _page_model(page: Any, number: int, uri: str, limits: PdfLimits) -> Page:
+def _page_model(page: Any, number: int, uri: str, limits: PdfLimits) -> tuple[Page, _Drawn]:
     content = _content(page)
     if len(content) > limits.max_content_bytes:
-        # Bound the glyphs before pdfminer builds a dict for every one of them.
+        # Bound the glyphs before pdfminer builds an object for every one of them.
         n = glyph_estimate(content)
         if n > limits.max_glyphs_per_page:
             raise DocumentTooLarge(uri, f"page {number} shows about {n:,} glyphs (limit {limits.max_glyphs_per_page:,})")
     del content
-    chars = page.chars
-    if len(chars) > limits.max_glyphs_per_page:
-        raise DocumentTooLarge(uri, f"page {number} has {len(chars):,} glyphs (limit {limits.max_glyphs_per_page:,})")
-    glyphs = tuple(_glyph(c) for c in chars)
-    return Page(number=number, width=float(page.width), height=float(page.height), glyphs=glyphs,
-                rules=tuple(_rules(page)))
+    drawn = _drawn(page, uri, number, limits)
+    return Page(number=number, width=float(page.width), height=float(page.height), glyphs=drawn.glyphs,
+                rules=drawn.rules), drawn
 
 
-def _needs_ocr(model: Page, page: Any) -> str | None:
+def _needs_ocr(model: Page, drawn: _Drawn) -> str | None:
     """Why the page's text layer cannot be trusted (then it is read by OCR), or None."""
     text = "".join(g.text for g in model.glyphs)
     if len(text.strip()) < 5:
-        if page.images:
+        if drawn.images:
             return "image-only page"
         return None
     quality = text_quality(text)
     return quality.reason if quality.garbled else None
 
 
-def _ocr_page(data_pdf: Any, number: int, page: Any, uri: str, limits: PdfLimits) -> Page:
+def _ocr_page(data_pdf: Any, model: Page, drawn: _Drawn, uri: str, limits: PdfLimits) -> Page:
     from .ocr import ocr_pdf_page
 
-    too_large = _image_too_large(page, limits)
+    too_large = _image_too_large(model.number, drawn, limits)
     if too_large:
         raise DocumentTooLarge(uri, too_large)
-    return ocr_pdf_page(data_pdf, number, width=float(page.width), height=float(page.height), dpi=limits.ocr_dpi,
-                        uri=uri)
+    return ocr_pdf_page(data_pdf, model.number, width=model.width, height=model.height, dpi=limits.ocr_dpi, uri=uri)
 
 
-def _flush(pdf: Any, max_fonts: int = 24) -> None:
-    """Bound pdfminer's caches: parsed objects always, fonts once there are many of them."""
-    for owner, name, keep in ((pdf.doc, "_cached_objs", 0), (pdf.doc, "_parsed_objs", 0),
-                              (pdf.rsrcmgr, "_cached_fonts", max_fonts)):
-        cache = getattr(owner, name, None)
-        if isinstance(cache, dict) and len(cache) > keep:
-            cache.clear()
+def _flush(pdf: Any, *, max_objs: int = 2000, max_fonts: int = 24) -> None:
+    """Bound pdfminer's caches after a page; they grow with every page otherwise.
+
+    Streams (page contents with their inflated data, images) hold the bulk of the bytes and are
+    dropped after every page. The small objects (font dictionaries with their glyph widths,
+    resources), which every later page would otherwise parse from the file again, are kept until
+    there are many of them; fonts likewise.
+    """
+    from pdfminer.pdftypes import PDFStream
+
+    objs = getattr(pdf.doc, "_cached_objs", None)
+    parsed = getattr(pdf.doc, "_parsed_objs", None)  # object streams, parsed whole
+    if isinstance(objs, dict) and isinstance(parsed, dict):
+        if len(objs) > max_objs or sum(len(p[0]) for p in parsed.values()) > 10 * max_objs:
+            objs.clear()
+            parsed.clear()
+        else:
+            for objid in [k for k, v in objs.items() if isinstance(v[0], PDFStream)]:
+                del objs[objid]
+    fonts = getattr(pdf.rsrcmgr, "_cached_fonts", None)
+    if isinstance(fonts, dict) and len(fonts) > max_fonts:
+        fonts.clear()
 
 
 def _open_error(uri: str, exc: BaseException) -> ExtractionError:
@@ -209,11 +278,11 @@ def pdf_to_pages(data: bytes, *, uri: str, limits: PdfLimits | None = None) -> I
             raise DocumentTooLarge(uri, f"{len(pages):,} pages (limit {lim.max_pages:,})")
         for number, page in enumerate(pages, start=1):
             try:
-                model = _page_model(page, number, uri, lim)
-                why = _needs_ocr(model, page)
+                model, drawn = _page_model(page, number, uri, lim)
+                why = _needs_ocr(model, drawn)
                 if why:
                     logging.getLogger(__name__).info("%s: page %d read by OCR (%s)", uri, number, why)
-                    model = _ocr_page(raster(), number, page, uri, lim)
+                    model = _ocr_page(raster(), model, drawn, uri, lim)
             except ExtractionError:
                 raise
             except Exception as exc:
@@ -221,9 +290,8 @@ def pdf_to_pages(data: bytes, *, uri: str, limits: PdfLimits | None = None) -> I
             finally:
                 page.close()
             yield model, model.method
-            # Drop pdfplumber's page, and every few pages pdfminer's caches of parsed objects and
-            # fonts: they grow with every page otherwise (300 pages of a converted report: ~900 MB);
-            # between flushes, pages sharing fonts do not parse them again.
+            # Drop pdfplumber's page and bound pdfminer's caches of parsed objects and fonts: they
+            # grow with every page otherwise (the 300-page report of bench/pdf.py: 132 MB peak, 65 MB).
             cast("list[Any]", pages)[number - 1] = None
             _flush(pdf)
     finally:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 
 import pdfplumber
 import pytest
 
 from extractors import SourceRef, Table
-from extractors.pdf import PdfExtractor, glyph_estimate
+from extractors.pages import Glyph, Rule, rect_to_rules, segment_to_rule
+from extractors.pdf import _BOLD, PdfExtractor, PdfLimits, _drawn, _flush, _is_white, glyph_estimate
 from pipeline.process import WorkItem, process_item
 from pipeline.records import Report
 from tests.conftest import fixture_bytes, report_of, values
@@ -176,3 +178,55 @@ def test_hostile_pdfs_end_as_clear_error_rows(name: str, make: object, reason: s
 def test_glyph_estimate_bounds_string_operands() -> None:
     assert glyph_estimate(b"BT (abc) Tj <414243> Tj [(a) 120 (bc)] TJ ET") == 3 + 3 + 3
     assert glyph_estimate(b"q BI /W 4 /H 1 ID (((((( EI Q BT (x) Tj ET") == 1
+
+
+def _plumber_reading(page: object) -> tuple[list[Glyph], list[Rule]]:
+    """The page model read from pdfplumber's public object dicts (``page.chars``, ``page.rects``…)."""
+    p = page  # a pdfplumber Page
+    glyphs = [Glyph(text=c["text"], x0=c["x0"], top=c["top"], x1=c["x1"], bottom=c["bottom"],
+                    size=c["size"] or c["bottom"] - c["top"], bold=bool(_BOLD.search(c["fontname"])))
+              for c in p.chars]  # type: ignore[attr-defined]
+    rules = [r for ln in p.lines for a, b in itertools.pairwise(ln["pts"])  # type: ignore[attr-defined]
+             if (r := segment_to_rule(a[0], a[1], b[0], b[1]))]
+    for rc in p.rects:  # type: ignore[attr-defined]
+        if rc["stroke"] or (rc["fill"] and not _is_white(rc["non_stroking_color"])):
+            rules += rect_to_rules(rc["x0"], rc["top"], rc["x1"], rc["bottom"])
+    rules += [r for cv in p.curves for a, b in itertools.pairwise(cv["pts"])  # type: ignore[attr-defined]
+              if (r := segment_to_rule(a[0], a[1], b[0], b[1]))]
+    return glyphs, rules
+
+
+@pytest.mark.parametrize("mediabox", [None, (15, 25, 600, 850), (-30, -40, 580, 800)])
+def test_page_model_reads_pdfminer_layout_as_pdfplumber_does(mediabox: tuple[int, ...] | None) -> None:
+    """The page model reads pdfminer's layout objects directly; it must equal pdfplumber's object
+    dicts to the last bit, also on pages whose MediaBox does not start at the origin."""
+    import pypdfium2  # type: ignore[import-untyped]
+
+    src = pypdfium2.PdfDocument(fixture_bytes("pdf", HONGZE))
+    for i in range(len(src)):
+        if mediabox:
+            src[i].set_mediabox(*mediabox)
+    buf = io.BytesIO()
+    src.save(buf)
+    n_glyphs = n_rules = 0
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            drawn = _drawn(page, "mem://doc.pdf", number, PdfLimits())
+            glyphs, rules = _plumber_reading(page)
+            assert (list(drawn.glyphs), list(drawn.rules)) == (glyphs, rules)
+            assert len(drawn.images) == len(page.images)
+            n_glyphs, n_rules = n_glyphs + len(glyphs), n_rules + len(rules)
+    assert n_glyphs > 2000 and n_rules > 100
+
+
+def test_flush_drops_streams_after_every_page_and_everything_past_the_bound() -> None:
+    from pdfminer.pdftypes import PDFStream
+
+    with pdfplumber.open(io.BytesIO(fixture_bytes("pdf", HONGZE))) as pdf:
+        assert pdf.pages[0].layout._objs
+        cached = pdf.doc._cached_objs
+        assert any(isinstance(o, PDFStream) for o, _ in cached.values())
+        _flush(pdf)
+        assert cached and not any(isinstance(o, PDFStream) for o, _ in cached.values())
+        _flush(pdf, max_objs=len(cached) - 1)
+        assert not cached
