@@ -190,6 +190,8 @@ def is_layout_table(el: etree._Element) -> bool:
 
 
 _PRIVATE_MARKS_UTF8 = (MARK.encode("utf-8"), CELL_MARK.encode("utf-8"))
+_MARKS_PREFIX = b"\xee\x80"
+"""The UTF-8 lead bytes both marks share (one scan of a page usually settles it)."""
 
 
 def parse_html(text: str, *, source: str, utf8: bytes | None = None) -> etree._Element:
@@ -198,11 +200,13 @@ def parse_html(text: str, *, source: str, utf8: bytes | None = None) -> etree._E
     `utf8` (the page's own bytes, when they are UTF-8) is parsed as is, saving a re-encoding;
     the extractor's private line marks are stripped from the text first in every other case.
     """
-    if utf8 is not None and not any(m in utf8 for m in _PRIVATE_MARKS_UTF8):
+    if utf8 is not None and (_MARKS_PREFIX not in utf8 or not any(m in utf8 for m in _PRIVATE_MARKS_UTF8)):
         data = utf8
     else:
-        data = _XML_DECL.sub("", text, count=1).replace(MARK, "").replace(CELL_MARK, "").encode(
-            "utf-8", errors="surrogatepass")
+        if MARK in text or CELL_MARK in text:
+            text = text.replace(MARK, "").replace(CELL_MARK, "")
+        decl = _XML_DECL.match(text)  # libxml2 refuses a declared encoding on re-encoded text
+        data = (text[decl.end():] if decl else text).encode("utf-8", errors="surrogatepass")
     try:
         root = etree.fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:  # pragma: no cover - recover mode rarely gives up
