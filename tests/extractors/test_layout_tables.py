@@ -95,6 +95,20 @@ def test_table_cut_by_a_page_break_is_one_table_without_the_repeated_header() ->
     assert "-3-" not in "".join(x.text for x in blocks if not isinstance(x, Table))
 
 
+def test_repeated_header_read_again_by_ocr_is_still_dropped() -> None:
+    """OCR reads the repeated header again, with a bracket or a character a little different."""
+    head = ["申请人情况（本列数据的勾稽关系）", "尚未审结", "总计"]
+    again = ["申请人情况（本列数据的勾稽关系)", "尚末审结", "总计"]
+    a = _part(1, [head, ["一、新收", "1", "2"]], top=640)
+    b = _part(2, [again, ["二、结转", "3", "4"]], top=72)
+    (table,) = [x for x in layouts_to_blocks([page_layout(a), page_layout(b)]) if isinstance(x, Table)]
+    assert table.text_rows() == [head, ["一、新收", "1", "2"], ["二、结转", "3", "4"]]
+    other = _part(2, [["项目", "丙", "乙"], ["二、结转", "3", "4"]], top=72)
+    a = _part(1, [["项目", "甲", "乙"], ["一、新收", "1", "2"]], top=640)
+    (table,) = [x for x in layouts_to_blocks([page_layout(a), page_layout(other)]) if isinstance(x, Table)]
+    assert ["项目", "丙", "乙"] in table.text_rows()
+
+
 def test_row_cut_in_two_is_joined() -> None:
     a = _part(1, [["项目", "甲", "乙"], ["（二）部分公开（区分", "7", "8"]], top=640)
     b = _part(2, [["处理的）", "", ""], ["（三）不予公开", "0", "0"]], top=72)
