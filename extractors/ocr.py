@@ -468,6 +468,8 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
         text = read.rstrip(".-/").lstrip("./")
         if text != read:  # a speck read as a point: the digits stand, with less certainty
             conf *= 0.9
+        if not text and read in {"/", "-", "—"}:  # a printed mark, not a number
+            text, conf = read, conf / 0.9
         if not text:
             text, conf = "?", 0.0
         cy, h = (top + bottom) / 2, text_height * scale

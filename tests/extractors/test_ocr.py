@@ -212,3 +212,51 @@ def test_pipeline_keeps_ocr_method_and_confidence() -> None:
     unsure = next(c for c in r.cells if (c.row, c.col) == ("t3.r1", "np"))
     assert sure.method == "ocr" and sure.confidence == 0.99 and sure.value == 3
     assert unsure.value is None and unsure.confidence == 0.41 and "OCR" in unsure.reason
+
+
+def test_unsure_mark_is_not_taken_for_a_printed_slash() -> None:
+    """The engine mistakes "1" for "/" (which counts as 0 in the identities): an unsure "/" is
+    null with a reason, a sure one is a slash."""
+    cells = [Cell(row=0, col=0, text="信息内容"), Cell(row=0, col=1, text="本年制发件数"),
+             Cell(row=0, col=2, text="本年废止件数"), Cell(row=0, col=3, text="现行有效件数"),
+             Cell(row=1, col=0, text="规章"), Cell(row=1, col=1, text="/", confidence=0.7),
+             Cell(row=1, col=2, text="/", confidence=0.97), Cell(row=1, col=3, text="2", confidence=0.99)]
+    doc = Document(source=SourceRef(uri="mem://t", sha256="1"), blocks=(
+        TextBlock(text="某局2023年政府信息公开工作年度报告", kind="heading"),
+        TextBlock(text="二、主动公开政府信息情况", kind="heading"), TextBlock(text="第二十条第（一）项"),
+        Table(cells=tuple(cells), n_rows=2, n_cols=4, method="ocr")))
+    got = {c.col: c for c in normalise(doc).cells if c.row == "t2.i1.reg"}
+    assert (got["issued"].value, got["issued"].flag) == (None, "ambiguous") and "OCR" in got["issued"].reason
+    assert (got["repealed"].value, got["repealed"].flag) == (None, "slash")
+    assert got["in_force"].value == 2
+
+
+def test_number_reread_keeps_a_lone_mark() -> None:
+    """A cell re-read with digits only that holds just "/" keeps it, not a "?"."""
+    import numpy as np
+
+    from extractors.ocr import reread_numbers
+    from extractors.pages import Glyph, Page, Rule
+
+    class Marks:
+        def read(self, image: object) -> list[OcrBox]:
+            return []
+
+        def read_numbers(self, crops: list[object]) -> list[tuple[str, float]]:
+            return [("/", 0.7), ("5.", 0.99)][:len(crops)]
+
+        def read_lines(self, crops: object) -> list[tuple[str, float]]:
+            return []
+
+    gray = np.full((100, 300), 255, dtype=np.uint8)
+    gray[20:22, 10:290] = gray[78:80, 10:290] = 0
+    for x in (10, 150, 288):
+        gray[20:80, x:x + 2] = 0
+    gray[35:65, 70:72] = gray[35:65, 210:214] = 0  # the ink in each cell
+    rules = (Rule(x0=10, top=21, x1=290, bottom=21), Rule(x0=10, top=79, x1=290, bottom=79),
+             *(Rule(x0=x + 1, top=20, x1=x + 1, bottom=80) for x in (10, 150, 288)))
+    glyphs = (Glyph(text="1", x0=65, top=35, x1=77, bottom=65, size=30, conf=0.5),
+              Glyph(text="5", x0=205, top=35, x1=219, bottom=65, size=30, conf=0.9))
+    page = reread_numbers(Page(number=1, width=300, height=100, glyphs=glyphs, rules=rules, method="ocr"),
+                          gray, 1.0, Marks())
+    assert sorted((g.text, round(g.conf, 2)) for g in page.glyphs) == [("/", 0.7), ("5", 0.89)]
