@@ -134,6 +134,45 @@ def test_short_column_rules_under_a_box_across_cells_are_found() -> None:
     assert verticals == [21, 121, 221, 399]
 
 
+def test_text_strokes_run_together_are_not_a_horizontal_rule() -> None:
+    """Bold or blurred type joins the strokes of neighbouring characters into a long line; within
+    one text box it is text. The table's border runs on beyond the box."""
+    import numpy as np
+
+    gray = np.full((120, 420), 255, dtype=np.uint8)
+    gray[20:22, 20:400] = gray[90:92, 20:400] = 0
+    gray[20:92, 20:22] = gray[20:92, 398:400] = 0
+    gray[60:62, 100:190] = 0  # the bottom strokes of 二项 run together
+    lines = find_rules(gray, [_box(90, 40, 260, 70)], 25.0)
+    assert sorted(round(r.top) for r in lines if r.horizontal) == [21, 91]
+
+
+def test_a_numbers_reading_does_not_depend_on_the_other_cells() -> None:
+    """The score moves with the white a crop is padded with: a cell padded to the width of the
+    widest cell read with it would score differently on another page."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import RapidEngine
+
+    def crop(text: str) -> np.ndarray:
+        img = Image.new("L", (20 + 22 * len(text), 52), 255)
+        ImageDraw.Draw(img).text((10, 6), text, fill=0, font=ImageFont.load_default(34))
+        return np.asarray(img, dtype=np.uint8)
+
+    engine = RapidEngine()
+    alone = engine.read_numbers([crop("27")])
+    assert alone[0][0] == "27"
+    assert engine.read_numbers([crop("27"), crop("1234567890" * 3)])[0] == alone[0]
+
+
+def test_number_with_a_speck_read_as_a_mark_is_read_again() -> None:
+    from extractors.ocr import _digit_like
+
+    assert _digit_like("0°") and _digit_like("9、") and _digit_like("0\n..") and _digit_like("12")
+    assert not _digit_like("（一）") and not _digit_like("总计") and not _digit_like("..")
+
+
 def test_split_box_drops_the_piece_over_a_neighbour() -> None:
     """The detector's box over a rule also takes in the edge of the next cell's text, which a box
     of its own reads already: that piece is not read again."""
