@@ -14,6 +14,7 @@ cell spanning rows down to the break continues over the empty cell under it on t
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from bisect import bisect_right
@@ -312,6 +313,18 @@ def _rows_text(cells: list[_Cell], n_rows: int) -> list[tuple[str, ...]]:
     return [tuple(r) for r in rows]
 
 
+def _same_rows(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> bool:
+    """Whether two runs of header rows are the same header: cell for cell, and the text alike.
+
+    A header repeated on the next page reads the same from a text layer; OCR reads it again and
+    may differ in a character or a bracket's width, so the text need only be nearly the same.
+    """
+    if [len(r) for r in a] != [len(r) for r in b]:
+        return False
+    x, y = (unicodedata.normalize("NFKC", "|".join("|".join(r) for r in rows)) for rows in (a, b))
+    return x == y or difflib.SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.9
+
+
 def _has_number(row: Iterable[_Cell]) -> bool:
     return any(c.text and is_numeric(c.text) for c in row)
 
@@ -382,7 +395,7 @@ def stitch(a: PageGrid, b: PageGrid, size: float) -> PageGrid:
     n_a, n_b = a.n_rows, b.n_rows
     # 1. A header repeated at the top of the next page.
     head = _header_rows(top, n_a)
-    if head and n_b > head and _rows_text(bottom, n_b)[:head] == _rows_text(top, n_a)[:head]:
+    if head and n_b > head and _same_rows(_rows_text(bottom, n_b)[:head], _rows_text(top, n_a)[:head]):
         bottom = [replace(c, row=c.row - head) for c in bottom if c.row >= head]
         n_b -= head
     # 2. Cells cut by the break continue on the next page: a row broken in two (one half has the

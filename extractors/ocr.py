@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import threading
 import unicodedata
 import warnings
@@ -77,30 +78,49 @@ class RapidEngine:
         """Re-read cell crops with the recogniser restricted to digits and number marks.
 
         A lone "0" out of context is often read as "o", "O" or "a"; in a cell that holds a
-        number, the question is only which digit. The score is the probability of the chosen
-        characters among the allowed ones, averaged over the characters.
+        number, the question is only which digit. The score is the least probability of the
+        chosen characters among the allowed ones. It moves with the white margin the crop is
+        padded with (a "27" reads at 0.87 in one width and 1.00 in the next), so each crop is
+        padded to a width of its own, not to the widest of its batch, and a reading under
+        0.95 is read again wider: the same text scores the mean of the two, another text the
+        lesser score.
         """
         if not crops:
             return []
+        steps = [max(320 / 48, math.ceil(2 * c.shape[1] / c.shape[0]) / 2) for c in crops]
+        out = self._read_digits(crops, steps)
+        again = [i for i, (_, score) in enumerate(out) if score < 0.95]
+        second = self._read_digits([crops[i] for i in again], [steps[i] + 1.5 for i in again])
+        for i, (text, score) in zip(again, second, strict=True):
+            first, before = out[i]
+            out[i] = (first, (before + score) / 2) if text == first else (
+                max((first, before), (text, score), key=lambda r: r[1])[0], min(before, score))
+        return out
+
+    def _read_digits(self, crops: Sequence[Gray], widths: Sequence[float]) -> list[tuple[str, float]]:
+        """Crops padded to width × height 48, batched by width: (digits, least probability)."""
         rec = self._get().text_rec
         chars: list[str] = list(rec.postprocess_op.character)
         allowed = np.array([0] + [i for i, ch in enumerate(chars) if ch in _DIGITS], dtype=np.int64)
-        out: list[tuple[str, float]] = []
-        for start in range(0, len(crops), 16):
-            batch = [np.dstack([c] * 3) for c in crops[start:start + 16]]
-            ratio = max(320 / 48, *(b.shape[1] / b.shape[0] for b in batch))
-            tensor = np.concatenate([rec.resize_norm_img(b, ratio)[np.newaxis, :] for b in batch]).astype(np.float32)
-            preds = rec.session(tensor)[0][:, :, allowed]
-            preds = preds / np.maximum(preds.sum(axis=2, keepdims=True), 1e-9)
-            for seq in preds:
-                best = seq.argmax(axis=1)
-                text, probs, prev = [], [], -1
-                for t, k in enumerate(best):
-                    if k != 0 and k != prev:
-                        text.append(chars[int(allowed[k])])
-                        probs.append(float(seq[t, k]))
-                    prev = int(k)
-                out.append(("".join(text), min(probs) if probs else 0.0))
+        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        order = sorted(range(len(crops)), key=lambda i: widths[i])
+        for ratio, group in itertools.groupby(order, key=lambda i: widths[i]):
+            members = list(group)
+            for start in range(0, len(members), 16):
+                part = members[start:start + 16]
+                tensor = np.concatenate([rec.resize_norm_img(np.dstack([crops[i]] * 3), ratio)[np.newaxis, :]
+                                         for i in part]).astype(np.float32)
+                preds = rec.session(tensor)[0][:, :, allowed]
+                preds = preds / np.maximum(preds.sum(axis=2, keepdims=True), 1e-9)
+                for i, seq in zip(part, preds, strict=True):
+                    best = seq.argmax(axis=1)
+                    text, probs, prev = [], [], -1
+                    for t, k in enumerate(best):
+                        if k != 0 and k != prev:
+                            text.append(chars[int(allowed[k])])
+                            probs.append(float(seq[t, k]))
+                        prev = int(k)
+                    out[i] = ("".join(text), min(probs) if probs else 0.0)
         return out
 
     def read_lines(self, crops: Sequence[Gray]) -> list[tuple[str, float]]:
@@ -176,42 +196,110 @@ def find_rules(gray: Gray, boxes: Sequence[OcrBox], text_height: float) -> list[
     """Ruling lines: long thin runs of ink (morphological opening with line-shaped kernels).
 
     No median filter here: it would erase the one-pixel rules of a 150 dpi scan. Horizontal rules
-    are longer than any run of character strokes; vertical ones may be as short as one table row,
-    so the text is erased first and the kernel is about one character high.
+    are longer than a character's strokes; a run that lies within one text box is strokes of that
+    text run together (bold or blurred type), not a rule. Vertical ones may be as short as one
+    table row, so the text is erased first and the kernel is about one character high.
     """
     cv2 = _cv2()
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    thin = max(6.0, 0.5 * text_height)
+    k_h, k_v = max(15, int(2.2 * text_height)), max(9, int(1.0 * text_height))
+    extents = [_extent(b) for b in boxes]
+    tol = 0.1 * text_height
+    out: list[Rule] = []
+    h_mask = _line_mask(ink, k_h, horizontal=True)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(h_mask, connectivity=8)
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        mid = y + h / 2
+        if w >= k_h and h <= thin and not any(
+                e[0] - tol <= x and x + w <= e[2] + tol and e[1] < mid < e[3] for e in extents):
+            out.append(Rule(x0=x, top=mid, x1=x + w, bottom=mid))
+        else:
+            window = h_mask[y:y + h, x:x + w]
+            window[labels[y:y + h, x:x + w] == i] = 0
+    v_mask = _line_mask(_erase_text(ink, h_mask, boxes, text_height), k_v, horizontal=False)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(v_mask, connectivity=8)
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if h >= k_v and w <= thin:
+            out.append(Rule(x0=x + w / 2, top=y, x1=x + w / 2, bottom=y + h))
+    return out
+
+
+def _line_mask(ink: Gray, k: int, *, horizontal: bool) -> Gray:
+    """Runs of ink at least `k` long in one direction (one-pixel gaps bridged first)."""
+    cv2 = _cv2()
+    bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if horizontal else (1, 3))
+    line = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if horizontal else (1, k))
+    return np.asarray(cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge), cv2.MORPH_OPEN, line),
+                      dtype=np.uint8)
+
+
+def _erase_text(ink: Gray, h_mask: Gray, boxes: Sequence[OcrBox], text_height: float) -> Gray:
+    """The ink with the text boxes blanked, except the column rules that run through a box.
+
+    The detector often draws one box across several cells, so blanking it would take the rules
+    between them along with it. A pixel column is a rule when it is inked all the way across the
+    box and on beyond it. A box may also reach over the border of its row (a header row cut by a
+    page break keeps one line of text between its borders); then a column inked from that
+    horizontal rule to the box's other side (and on beyond it), or to the other border, is a
+    rule if it stands alone, with paper on both sides.
+    """
     erased = ink.copy()
+    height = ink.shape[0]
+    margin = max(3, round(0.2 * text_height))
     for box in boxes:
         xs = [p[0] for p in box.quad]
         ys = [p[1] for p in box.quad]
-        x0, x1, y0, y1 = int(min(xs)), int(max(xs)) + 1, int(min(ys)), int(max(ys)) + 1
+        x0, x1 = max(0, int(min(xs))), int(max(xs)) + 1
+        y0, y1 = max(0, int(min(ys))), min(height, int(max(ys)) + 1)
+        if x1 <= x0 or y1 <= y0:
+            continue
         dy, dx = int(0.15 * (y1 - y0)), int(0.08 * (y1 - y0))
-        # A box read across several cells must not take the rules between them along with it:
-        # pixel columns inked over the box's whole height and on beyond it are a rule.
-        region = ink[max(0, y0):y1, max(0, x0):x1]
-        above = ink[max(0, y0 - 3):max(0, y0 - 1), max(0, x0):x1]
-        below = ink[min(ink.shape[0], y1 + 1):min(ink.shape[0], y1 + 3), max(0, x0):x1]
+        region = ink[y0:y1, x0:x1] > 0
+        on_above = (ink[max(0, y0 - 3):max(0, y0 - 1), x0:x1] > 0).all(axis=0) if y0 >= 3 else None
+        on_below = (ink[y1 + 1:y1 + 3, x0:x1] > 0).all(axis=0) if y1 + 3 <= height else None
         crossing = np.zeros(region.shape[1], dtype=bool)
-        if region.size and above.size and below.size:
-            crossing = ((region > 0).mean(axis=0) >= 0.9) & (above > 0).all(axis=0) & (below > 0).all(axis=0)
+        if on_above is not None and on_below is not None:
+            crossing = (region.mean(axis=0) >= 0.9) & on_above & on_below
+        # Horizontal rules crossing the box: the rows where the line mask covers most of its width.
+        ruled = np.flatnonzero((h_mask[y0:y1, x0:x1] > 0).mean(axis=1) >= 0.5)
+        tops, bottoms = ruled[ruled < (y1 - y0) / 2], ruled[ruled >= (y1 - y0) / 2]
+        top, bottom = (int(tops[0]) if tops.size else 0), (int(bottoms[-1]) + 1 if bottoms.size else y1 - y0)
+        # Where no rule bounds the box, the line must go on beyond it.
+        ends = [on for on, ruled_end in ((on_above, tops.size), (on_below, bottoms.size)) if not ruled_end]
+        tall = bottom - top >= 0.5 * (y1 - y0)
+        if (tops.size or bottoms.size) and tall and all(on is not None for on in ends):
+            lone = _lone_columns(ink[y0 + top:y0 + bottom], x0, x1, margin)
+            for on in ends:
+                if on is not None:
+                    lone &= on
+            crossing |= lone
         erased[y0 + dy:y1 - dy, x0 + dx:x1 - dx] = 0
         for col in np.flatnonzero(crossing).tolist():
-            erased[max(0, y0):y1, max(0, x0) + col] = region[:, col]
-    thin = max(6.0, 0.5 * text_height)
-    out: list[Rule] = []
-    passes = ((True, ink, max(15, int(2.2 * text_height))), (False, erased, max(9, int(1.0 * text_height))))
-    for horizontal, source, k in passes:
-        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if horizontal else (1, 3))
-        line = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if horizontal else (1, k))
-        mask = cv2.morphologyEx(cv2.morphologyEx(source, cv2.MORPH_CLOSE, bridge), cv2.MORPH_OPEN, line)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for i in range(1, n):
-            x, y, w, h = (int(v) for v in stats[i][:4])
-            if horizontal and w >= k and h <= thin:
-                out.append(Rule(x0=x, top=y + h / 2, x1=x + w, bottom=y + h / 2))
-            elif not horizontal and h >= k and w <= thin:
-                out.append(Rule(x0=x + w / 2, top=y, x1=x + w / 2, bottom=y + h))
+            erased[y0:y1, x0 + col] = ink[y0:y1, x0 + col]
+    return erased
+
+
+def _lone_columns(band: Gray, x0: int, x1: int, margin: int) -> npt.NDArray[np.bool_]:
+    """Columns x0..x1 of `band` (one table row, border to border) that are a line standing alone.
+
+    A run of pixel columns inked over the whole band with paper on both sides of it (`margin`
+    pixels, one pixel of blur away): a character stroke that happens to reach both borders has
+    the character's other strokes beside it.
+    """
+    inked = band > 0
+    inner = inked[3:-3] if inked.shape[0] > 12 else inked
+    full = np.concatenate([[False], inked[:, x0:x1].mean(axis=0) >= 0.9, [False]])
+    edges = np.flatnonzero(np.diff(full.astype(np.int8)))
+    out = np.zeros(x1 - x0, dtype=bool)
+    for start, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        a, b = x0 + start, x0 + stop  # the run is columns a..b-1
+        left = inner[:, max(0, a - 1 - margin):max(0, a - 1)]
+        right = inner[:, b + 1:b + 1 + margin]
+        if left.shape[1] == margin and right.shape[1] == margin and max(left.mean(), right.mean()) < 0.1:
+            out[start:stop] = True
     return out
 
 
@@ -272,15 +360,14 @@ def split_at_rules(gray: Gray, boxes: Sequence[OcrBox], rules: Sequence[Rule], e
     """Boxes the detector drew across a column rule, cut at the rule and each piece read again.
 
     Splitting a run's text in proportion to width would guess which characters fall in which
-    cell; reading each piece tells.
+    cell; reading each piece tells. A piece lying mostly over a box that crosses no rule is the
+    edge of that box's text, which the detector took in too (it is read there already).
     """
     verticals = [r for r in rules if not r.horizontal]
     out: list[OcrBox] = []
     pieces: list[tuple[float, float, float, float]] = []
     for box in boxes:
-        xs = [p[0] for p in box.quad]
-        ys = [p[1] for p in box.quad]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        x0, y0, x1, y1 = _extent(box)
         h = y1 - y0
         cuts = sorted(r.x0 for r in verticals
                       if x0 + 0.3 * h < r.x0 < x1 - 0.3 * h and r.top <= y0 + 0.3 * h and r.bottom >= y1 - 0.3 * h)
@@ -291,11 +378,27 @@ def split_at_rules(gray: Gray, boxes: Sequence[OcrBox], rules: Sequence[Rule], e
         for a, b in itertools.pairwise(edges):
             if b - a >= 0.4 * h:
                 pieces.append((a + 2, y0, b - 2, y1))
+    whole = [_extent(b) for b in out]
+    pieces = [p for p in pieces if not any(_overlap(p, w) > 0.5 * (p[2] - p[0]) for w in whole)]
     crops = [gray[int(y0):int(y1) + 1, int(a):int(b) + 1] for a, y0, b, y1 in pieces]
     for (a, y0, b, y1), (text, conf) in zip(pieces, engine.read_lines(crops), strict=True):
         if text.strip():
             out.append(OcrBox(((a, y0), (b, y0), (b, y1), (a, y1)), text, conf))
     return out
+
+
+def _extent(box: OcrBox) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in box.quad]
+    ys = [p[1] for p in box.quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Width two boxes share, when they share at least half the height of the shorter one."""
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    if dy < 0.5 * min(a[3] - a[1], b[3] - b[1]):
+        return 0.0
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
 
 
 def _speck(box: OcrBox, text_height: float) -> bool:
@@ -306,14 +409,23 @@ def _speck(box: OcrBox, text_height: float) -> bool:
     return small and box.conf < 0.9
 
 
+def _marks(text: str) -> bool:
+    """Punctuation and symbols only: a speck read as "、", "°" or ".." next to a number."""
+    return all(unicodedata.category(ch)[0] in "PSZ" for ch in text)
+
+
 def _digit_like(text: str) -> bool:
     t = text.replace("\n", "")
-    return bool(t.strip()) and len(t) <= 16 and all(ch in _DIGIT_LIKE for ch in t) and any(
+    return bool(t.strip()) and len(t) <= 16 and all(ch in _DIGIT_LIKE or _marks(ch) for ch in t) and any(
         ch.isdigit() or ch in "oOQDaIl|。○〇口" for ch in t)
 
 
 def _ink_crop(gray: Gray, box: tuple[int, int, int, int], text_height: float) -> Gray | None:
-    """The ink of a cell (borders and specks left out), padded with white, or None if it is empty."""
+    """The ink of a cell (borders and specks left out), padded with white, or None if it is empty.
+
+    A speck inside the digits' box (the empty corner of a "0") is painted out too, or it is read
+    as a point; a small mark with digits on both sides is a decimal point and stays.
+    """
     cv2 = _cv2()
     x0, y0, x1, y1 = box
     inner = gray[y0:y1, x0:x1]
@@ -322,7 +434,7 @@ def _ink_crop(gray: Gray, box: tuple[int, int, int, int], text_height: float) ->
     _, ink = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if float(inner.min()) > 160:  # nothing dark: Otsu on paper texture is noise
         return None
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h, w = ink.shape
     thin = 0.15 * text_height
 
@@ -333,14 +445,24 @@ def _ink_crop(gray: Gray, box: tuple[int, int, int, int], text_height: float) ->
             return False
         return area >= 0.02 * text_height ** 2 and ch >= 0.3 * text_height
 
-    keep = [stats[i] for i in range(1, n) if is_ink(stats[i])]
-    if not keep:
+    kept = [i for i in range(1, n) if is_ink(stats[i])]
+    if not kept:
         return None
+    keep = [stats[i] for i in kept]
+
+    def between_digits(st: Any) -> bool:
+        left, right = int(st[0]), int(st[0] + st[2])
+        return any(k[0] + k[2] <= left for k in keep) and any(k[0] >= right for k in keep)
+
+    specks = [i for i in range(1, n) if i not in kept and not between_digits(stats[i])]
     cx0 = min(int(s[0]) for s in keep)
     cy0 = min(int(s[1]) for s in keep)
     cx1 = max(int(s[0] + s[2]) for s in keep)
     cy1 = max(int(s[1] + s[3]) for s in keep)
-    crop = inner[cy0:cy1, cx0:cx1]
+    lab = labels[cy0:cy1, cx0:cx1]
+    marks = cv2.dilate(np.isin(lab, [i for i in range(1, n) if i not in specks]).astype(np.uint8),
+                       np.ones((3, 3), np.uint8)) > 0
+    crop = np.where(marks, inner[cy0:cy1, cx0:cx1], 255).astype(np.uint8)
     pad = max(4, int(0.4 * (cy1 - cy0)))
     return np.asarray(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255), dtype=np.uint8)
 
@@ -361,7 +483,7 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
             lines = [ln for ln in cell.text.split("\n") if ln.strip()]
             numeric = [ln for ln in lines if _digit_like(ln)]
             # A number, maybe with a speck read as a stray character on a line of its own.
-            if lines and not (numeric and all(ln in numeric or len(ln.strip()) <= 1 for ln in lines)):
+            if lines and not (numeric and all(ln in numeric or len(ln.strip()) <= 1 or _marks(ln) for ln in lines)):
                 continue
             inset = 0.25 * text_height
             box = (int(cell.x0 / scale + inset), int(cell.top / scale + inset / 2),
@@ -381,6 +503,8 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
         text = read.rstrip(".-/").lstrip("./")
         if text != read:  # a speck read as a point: the digits stand, with less certainty
             conf *= 0.9
+        if not text and read in {"/", "-", "—"}:  # a printed mark, not a number
+            text, conf = read, conf / 0.9
         if not text:
             text, conf = "?", 0.0
         cy, h = (top + bottom) / 2, text_height * scale

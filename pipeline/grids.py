@@ -196,14 +196,17 @@ def _take_t4(out: GridRead, table: Table, slots: list[Cell | None], t4map: dict[
 
 
 OCR_MIN_CONFIDENCE = 0.9
-"""A number the OCR engine read with less confidence than this is left null with a reason."""
+"""A number or mark the OCR engine read with less confidence than this is left null with a reason.
+
+A mark counts too: "/" counts as 0 in the identities, and the engine mistakes "1" for "/".
+"""
 
 
 def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *, method: str) -> CellValue:
     parsed = parse_cell(cell.text)
     value, flag = parsed.value, parsed.flag
     reason = "" if flag != "text" else f"unreadable cell text {cell.text.strip()[:40]!r}"
-    if table.method == "ocr" and flag == "number" and cell.confidence < OCR_MIN_CONFIDENCE:
+    if table.method == "ocr" and flag in {"number", "slash", "dash"} and cell.confidence < OCR_MIN_CONFIDENCE:
         value, flag = None, "ambiguous"
         reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
     return CellValue(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),

@@ -95,6 +95,20 @@ def test_table_cut_by_a_page_break_is_one_table_without_the_repeated_header() ->
     assert "-3-" not in "".join(x.text for x in blocks if not isinstance(x, Table))
 
 
+def test_repeated_header_read_again_by_ocr_is_still_dropped() -> None:
+    """OCR reads the repeated header again, with a bracket or a character a little different."""
+    head = ["申请人情况（本列数据的勾稽关系）", "尚未审结", "总计"]
+    again = ["申请人情况（本列数据的勾稽关系)", "尚末审结", "总计"]
+    a = _part(1, [head, ["一、新收", "1", "2"]], top=640)
+    b = _part(2, [again, ["二、结转", "3", "4"]], top=72)
+    (table,) = [x for x in layouts_to_blocks([page_layout(a), page_layout(b)]) if isinstance(x, Table)]
+    assert table.text_rows() == [head, ["一、新收", "1", "2"], ["二、结转", "3", "4"]]
+    other = _part(2, [["项目", "丙", "乙"], ["二、结转", "3", "4"]], top=72)
+    a = _part(1, [["项目", "甲", "乙"], ["一、新收", "1", "2"]], top=640)
+    (table,) = [x for x in layouts_to_blocks([page_layout(a), page_layout(other)]) if isinstance(x, Table)]
+    assert ["项目", "丙", "乙"] in table.text_rows()
+
+
 def test_row_cut_in_two_is_joined() -> None:
     a = _part(1, [["项目", "甲", "乙"], ["（二）部分公开（区分", "7", "8"]], top=640)
     b = _part(2, [["处理的）", "", ""], ["（三）不予公开", "0", "0"]], top=72)
@@ -113,6 +127,27 @@ def test_label_spanning_the_break_continues_over_the_empty_cell() -> None:
     (table,) = [x for x in layouts_to_blocks([page_layout(a), page_layout(b)]) if isinstance(x, Table)]
     three = next(c for c in table.cells if c.text == "三")
     assert three.rowspan == 3 and table.n_rows == 3
+
+
+def test_header_row_cut_to_a_sliver_keeps_its_columns_and_joins_the_next_page() -> None:
+    """A header row broken by the page end keeps one line between its borders; its column rules
+    are as short as that line and no others run through it, yet they are columns."""
+    xs = [50, 90, 130, 170, 210, 250, 290, 330]
+
+    def cells(row: list[tuple[float, str]], y: float) -> list[Glyph]:
+        return [g for x, text in row for g in text_at(text, x + 2, y)]
+
+    top, mid, bottom = 700, 715, 727
+    rules = [hline(y, 50, 330) for y in (top, mid, bottom)] + [vline(x, top, bottom) for x in (50, 170, 330)]
+    rules += [vline(x, mid, bottom) for x in (90, 130, 250)]
+    a = page(1, cells([(50, "复议"), (170, "诉讼")], top + 3)
+             + cells([(50, "结果"), (90, "结果"), (130, "总计"), (170, "直接起诉"), (250, "复议后")], mid + 1), rules)
+    b = page(2, cells([(50, "维持"), (90, "纠正"), (170, "维持"), (210, "总计"), (250, "维持"), (290, "总计")], 77)
+             + cells([(x, str(i)) for i, x in enumerate(xs[:-1])], 97), grid_rules(xs, [72, 92, 112]))
+    (table,) = [x for x in layouts_to_blocks([page_layout(a), page_layout(b)]) if isinstance(x, Table)]
+    assert table.text_rows() == [["复议", "诉讼"], ["结果\n维持", "结果\n纠正", "总计", "直接起诉", "复议后"],
+                                 ["维持", "总计", "维持", "总计"], [str(i) for i in range(7)]]
+    assert [c.col for c in table.cells if c.text == "总计"] == [2, 4, 6]
 
 
 def test_tables_on_consecutive_pages_with_different_widths_are_not_stitched() -> None:

@@ -1,0 +1,88 @@
+"""OCR accuracy on the scanned test corpus: every cell that is not exact, and CPU seconds per page.
+
+The reports of ``tests/extractors/test_ocr.py`` (generated, printed to PDF by LibreOffice, scanned
+to image-only PDFs by ``tests/generator/scan.py``) are extracted and normalised; each codebook
+cell is compared with the generator's truth. The converted PDFs are kept in a cache folder so a
+second run skips LibreOffice. Run:
+
+    .venv/bin/python -m bench.ocr [--keys g0005 g0010] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors import SourceRef  # noqa: E402
+from extractors.pdf import PdfExtractor  # noqa: E402
+
+
+def pages_of(data: bytes) -> int:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def main() -> int:
+    from pipeline.normalise import normalise
+    from tests.extractors.test_ocr import SCANNED
+    from tests.generator.pdf import PDF_N, PDF_SEED, pdf_corpus, shared_cache
+    from tests.generator.scan import scan_pdf, scan_style
+    from tests.generator.truth import generate
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--keys", nargs="*", default=list(SCANNED), help="report keys to scan, or 'all' (default: the tests')")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / f"xxgk-bench-{os.getuid()}",
+                    help="folder for the converted PDFs")
+    args = ap.parse_args()
+
+    reports = generate(seed=PDF_SEED, n=PDF_N)
+    pdfs = shared_cache(args.cache, f"pdf-{PDF_SEED}-{PDF_N}", lambda folder: pdf_corpus(reports, folder / "work"))
+    total = exact = n_pages = 0
+    cpu = 0.0
+    for g in reports:
+        if g.key not in args.keys and args.keys != ["all"]:
+            continue
+        data = scan_pdf(g, pdfs[g.key])
+        src = SourceRef(uri=f"gen://{g.key}.scan.pdf", sha256=hashlib.sha256(data).hexdigest())
+        t = time.process_time()
+        doc = PdfExtractor().extract(data, source=src)
+        cpu += time.process_time() - t
+        n_pages += pages_of(data)
+        r = normalise(doc, media_type="application/pdf")
+        got = {(c.table, c.row, c.col): c for c in r.cells}
+        hard = sorted({c.rule for c in r.checks if c.severity == "hard" and c.status == "fail"})
+        style = scan_style(g)
+        print(f"{g.key}: {style.dpi} dpi, skew {style.skew}°, era {g.era}, hard failures {hard or '-'} "
+              f"(expected {sorted(g.violations) or '-'})")
+        for key, want in sorted(g.cells.items()):
+            cell = got[key]
+            ok = (cell.value is None and cell.flag == "slash") if want is None else (
+                cell.value is not None and abs(cell.value - want) < 1e-9)
+            total += 1
+            exact += ok
+            if not ok:
+                kind = "WRONG" if cell.value is not None else "null"
+                print(f"  {kind:5} {key[0]} {key[1]:<12} {key[2]:<6} truth={want!r:<8} value={cell.value!r:<8} "
+                      f"raw={cell.raw!r} flag={cell.flag} page={cell.page} reason={cell.reason!r}")
+    load = os.getloadavg()
+    print(f"exact {exact}/{total} = {100 * exact / max(total, 1):.2f} %  (target >= 99.5 %)")
+    print(f"OCR extraction: {n_pages} pages, {cpu / max(n_pages, 1):.2f} CPU s/page "
+          f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
