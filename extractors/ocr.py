@@ -250,10 +250,9 @@ def _erase_text(ink: Gray, h_mask: Gray, boxes: Sequence[OcrBox], text_height: f
     height = ink.shape[0]
     margin = max(3, round(0.2 * text_height))
     for box in boxes:
-        xs = [p[0] for p in box.quad]
-        ys = [p[1] for p in box.quad]
-        x0, x1 = max(0, int(min(xs))), int(max(xs)) + 1
-        y0, y1 = max(0, int(min(ys))), min(height, int(max(ys)) + 1)
+        bx0, by0, bx1, by1 = _extent(box)
+        x0, x1 = max(0, int(bx0)), int(bx1) + 1
+        y0, y1 = max(0, int(by0)), min(height, int(by1) + 1)
         if x1 <= x0 or y1 <= y0:
             continue
         dy, dx = int(0.15 * (y1 - y0)), int(0.08 * (y1 - y0))
@@ -316,9 +315,7 @@ def boxes_to_glyphs(boxes: Sequence[OcrBox], scale: float) -> list[Glyph]:
         text = unicodedata.normalize("NFC", box.text).strip()
         if not text:
             continue
-        xs = [p[0] for p in box.quad]
-        ys = [p[1] for p in box.quad]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        x0, y0, x1, y1 = _extent(box)
         vertical = (y1 - y0) > 1.5 * (x1 - x0) and len(text) > 1
         weights = [_weight(ch) for ch in text]
         total = sum(weights) or 1.0
@@ -388,6 +385,7 @@ def split_at_rules(gray: Gray, boxes: Sequence[OcrBox], rules: Sequence[Rule], e
 
 
 def _extent(box: OcrBox) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of a detector box (its quad may be slightly rotated)."""
     xs = [p[0] for p in box.quad]
     ys = [p[1] for p in box.quad]
     return min(xs), min(ys), max(xs), max(ys)
@@ -403,9 +401,8 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 def _speck(box: OcrBox, text_height: float) -> bool:
     """A tiny, unsure box: scanner dirt read as a character."""
-    xs = [p[0] for p in box.quad]
-    ys = [p[1] for p in box.quad]
-    small = max(xs) - min(xs) < 0.7 * text_height and max(ys) - min(ys) < 0.7 * text_height
+    x0, y0, x1, y1 = _extent(box)
+    small = x1 - x0 < 0.7 * text_height and y1 - y0 < 0.7 * text_height
     return small and box.conf < 0.9
 
 
