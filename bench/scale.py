@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.run import ChildRssSampler  # noqa: E402
 from pipeline.dataset import DatasetWriter  # noqa: E402
 from pipeline.executors import DaskCluster, LocalPool  # noqa: E402
 from pipeline.inputs import iter_items  # noqa: E402
@@ -68,13 +69,15 @@ def main() -> int:
         t = time.perf_counter()
         corpus(tmp / "in", args.n)
         print(f"generated {args.n} documents in {time.perf_counter() - t:.0f} s")
-        secs, n = run(LocalPool(jobs=args.jobs, timeout=120), tmp / "in", tmp / "pool")
-        rss_pool = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        with ChildRssSampler() as pool_rss:
+            secs, n = run(LocalPool(jobs=args.jobs, timeout=120), tmp / "in", tmp / "pool")
         print(f"process pool ({args.jobs} workers): {n} reports in {secs:.0f} s = {n / secs:.1f} docs/s; "
-              f"peak RSS of the largest worker {rss_pool:.0f} MB; main "
+              f"peak RSS of the largest worker {pool_rss.peak_mb:.0f} MB (sampled); main "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-        secs, n = run(DaskCluster(jobs=args.jobs, timeout=120), tmp / "in", tmp / "dask")
-        print(f"dask LocalCluster ({args.jobs} workers): {n} reports in {secs:.0f} s = {n / secs:.1f} docs/s")
+        with ChildRssSampler() as dask_rss:
+            secs, n = run(DaskCluster(jobs=args.jobs, timeout=120), tmp / "in", tmp / "dask")
+        print(f"dask LocalCluster ({args.jobs} workers): {n} reports in {secs:.0f} s = {n / secs:.1f} docs/s; "
+              f"peak RSS of the largest worker process {dask_rss.peak_mb:.0f} MB (sampled)")
         same = digests(tmp / "pool") == digests(tmp / "dask")
         print(f"datasets byte-identical: {same} ({len(digests(tmp / 'pool'))} files)")
         return 0 if same else 1
