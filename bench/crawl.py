@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.jobs import DataDir, crawl
+from pipeline.runs.jobs import DataDir, crawl
 from scrapers import Archive, CaptureMeta, Exchange, Store, load_sources
 from tests.scrapers.conftest import build
 from tests.scrapers.portals import write_sources
@@ -60,7 +60,7 @@ def bench_archive(tmp: Path, n: int = 300, size: int = 200_000) -> None:
 
 def bench_demo(tmp: Path) -> None:
     t0 = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--data", str(tmp / "demo"), "--jobs", "2",
+    res = subprocess.run([sys.executable, "-m", "pipeline.commands.cli", "run", "--data", str(tmp / "demo"), "--jobs", "2",
                           "--quiet"], cwd=ROOT, capture_output=True, text=True, check=False)
     print(f"demo: `xxgk run` on data/samples (7 documents → 23 reports, crawl + extract, 2 jobs) "
           f"{time.perf_counter() - t0:.1f} s, exit {res.returncode}")

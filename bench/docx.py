@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from extractors import SourceRef  # noqa: E402
 from extractors.docx import DocxExtractor  # noqa: E402
 from extractors.office import LegacyWordExtractor, find_soffice  # noqa: E402
-from pipeline.normalise import normalise  # noqa: E402
+from pipeline.normalise.document import normalise  # noqa: E402
 from tests.generator import generate  # noqa: E402
 from tests.generator.word import libreoffice_convert, render_docx  # noqa: E402
 

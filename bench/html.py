@@ -30,7 +30,7 @@ from lxml import etree  # noqa: E402
 from extractors import SourceRef  # noqa: E402
 from extractors.html import HtmlExtractor  # noqa: E402
 from extractors.html_decode import html_bytes_to_text  # noqa: E402
-from pipeline.normalise import normalise  # noqa: E402
+from pipeline.normalise.document import normalise  # noqa: E402
 from tests.generator import generate  # noqa: E402
 from tests.generator.html import HtmlPage, html_corpus  # noqa: E402
 

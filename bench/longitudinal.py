@@ -21,15 +21,15 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.agency import identify  # noqa: E402
-from pipeline.audit import audit_html  # noqa: E402
-from pipeline.crossyear import crossyear  # noqa: E402
-from pipeline.datapackage import write_datapackage  # noqa: E402
-from pipeline.dataset import open_dataset, write_dataset  # noqa: E402
-from pipeline.executors import run_items  # noqa: E402
-from pipeline.inputs import iter_items  # noqa: E402
-from pipeline.panel import Products, panel_rows, write_products  # noqa: E402
-from pipeline.versions import cell_fingerprints, latest, versions  # noqa: E402
+from pipeline.products.agency import identify  # noqa: E402
+from pipeline.products.audit import audit_html  # noqa: E402
+from pipeline.products.crossyear import crossyear  # noqa: E402
+from pipeline.products.datapackage import write_datapackage  # noqa: E402
+from pipeline.products.panel import Products, panel_rows, write_products  # noqa: E402
+from pipeline.products.versions import cell_fingerprints, latest, versions  # noqa: E402
+from pipeline.runs.executors import run_items  # noqa: E402
+from pipeline.runs.inputs import iter_items  # noqa: E402
+from pipeline.store.dataset import open_dataset, write_dataset  # noqa: E402
 from tests.generator.longitudinal import Capture, longitudinal, render_capture  # noqa: E402
 
 T = TypeVar("T")

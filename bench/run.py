@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors import SourceRef, for_media_type, sniff  # noqa: E402
-from pipeline.executors import LocalPool  # noqa: E402
-from pipeline.normalise import normalise  # noqa: E402
-from pipeline.process import WorkItem  # noqa: E402
+from pipeline.normalise.document import normalise  # noqa: E402
+from pipeline.runs.executors import LocalPool  # noqa: E402
+from pipeline.runs.process import Member  # noqa: E402
 
 Doc = tuple[str, bytes, int]
 """(name, bytes, pages)."""
@@ -224,7 +224,7 @@ class ChildRssSampler:
 def throughput(docs: list[Doc], jobs: int, sampler: ChildRssSampler | None = None) -> float:
     """Steady-state documents per second: the clock starts once every worker has finished a document
     (process start-up and imports are excluded)."""
-    items = [WorkItem(data, SourceRef(uri=name, sha256=hashlib.sha256(data).hexdigest())) for name, data, _ in docs]
+    items = [Member(data=data, source=SourceRef(uri=name, sha256=hashlib.sha256(data).hexdigest())) for name, data, _ in docs]
     warm = items[: 2 * jobs]
     pool = LocalPool(jobs=jobs, timeout=300)
     start = None

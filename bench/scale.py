@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.run import ChildRssSampler  # noqa: E402
-from pipeline.dataset import DatasetWriter  # noqa: E402
-from pipeline.executors import DaskCluster, LocalPool  # noqa: E402
-from pipeline.inputs import iter_items  # noqa: E402
+from pipeline.runs.executors import DaskCluster, LocalPool  # noqa: E402
+from pipeline.runs.inputs import iter_items  # noqa: E402
+from pipeline.store.dataset import DatasetWriter  # noqa: E402
 
 
 def corpus(folder: Path, n: int) -> None:

@@ -18,7 +18,6 @@ from .base import (
 from .errors import (
     DocumentTooLarge,
     ExtractionError,
-    FetchError,
     MalformedDocument,
     NoContent,
     UnsupportedMediaType,
@@ -72,7 +71,6 @@ __all__ = [
     "DocumentTooLarge",
     "ExtractionError",
     "Extractor",
-    "FetchError",
     "Link",
     "MalformedDocument",
     "Member",

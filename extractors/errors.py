@@ -1,7 +1,6 @@
 """The small exception tree of xxgk. Messages name the source and the bad value.
 
     XxgkError
-    ├── FetchError                 transient network trouble (scrapers; retryable)
     └── ExtractionError            this document cannot be read
         ├── UnsupportedMediaType   no extractor for the sniffed type
         ├── MalformedDocument      bytes that do not parse as their format (truncated, bad charset …)
@@ -17,10 +16,6 @@ from __future__ import annotations
 
 class XxgkError(Exception):
     """Base of every error xxgk raises on purpose."""
-
-
-class FetchError(XxgkError):
-    """A transient failure while fetching (timeouts, 5xx); worth a retry."""
 
 
 class ExtractionError(XxgkError):

@@ -28,7 +28,7 @@ from .errors import DocumentTooLarge, MalformedDocument, NoContent
 from .html_decode import html_bytes_to_text
 from .html_region import (
     CHROME_LINE,
-    Region,
+    ContentRegion,
     catalogue_pairs,
     catalogue_table_hints,
     find_region,
@@ -258,7 +258,7 @@ def dated_items(root: etree._Element) -> list[etree._Element]:
     return out
 
 
-def page_kind(region: Region, blocks: list[TextBlock | Table], links: list[Link], title: str | None,
+def page_kind(region: ContentRegion, blocks: list[TextBlock | Table], links: list[Link], title: str | None,
               items: int) -> str:
     """article | list_page | attachment_shell, from the shape of the page alone.
 

@@ -192,7 +192,7 @@ def _link_len(el: etree._Element) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Region:
+class ContentRegion:
     element: etree._Element
     how: str
     """"container" (a known CMS body), "density" (the score) or "page" (nothing better)."""
@@ -263,16 +263,16 @@ def density_region(body: etree._Element) -> etree._Element | None:
     return max(ranked, key=lambda x: x[0])[1]
 
 
-def find_region(root: etree._Element) -> Region:
+def find_region(root: etree._Element) -> ContentRegion:
     """The article element of the page: a known body container, else the densest, else <body>."""
     body = root.find("body")
     if body is None:
         body = root
     picked = _pick(strong_containers(root))
     if picked is not None:
-        return Region(picked, "container")
+        return ContentRegion(picked, "container")
     dense = density_region(body)
     if dense is not None:
-        return Region(dense, "density")
-    return Region(body, "page")
+        return ContentRegion(dense, "density")
+    return ContentRegion(body, "page")
 

@@ -415,8 +415,3 @@ def _capture_of(p: tuple[int, int, ArcWarcRecord, bytes], f: dict[str, str]) -> 
         etag=http.get_header("ETag") if http is not None else None,
         last_modified=http.get_header("Last-Modified") if http is not None else None,
         via=f.get("via") or None, anchor=f.get("xxgk-anchor") or None, hints=json.loads(f.get("xxgk-hints") or "{}"))
-
-
-def iter_records(path: Path) -> Iterator[ArcWarcRecord]:
-    with path.open("rb") as fh:
-        yield from ArchiveIterator(fh)

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from .access import BLOCKING, state_of_status
-from .adapters import Adapter, Link, Page, adapter_for
+from .adapters import Adapter, FetchedPage, FoundLink, adapter_for
 from .adapters.base import under
 from .archive import Archive, Capture, CaptureMeta
 from .client import Fetch, Fetcher
@@ -148,7 +148,7 @@ class Crawler:
         return SourceResult(source_id=source.id, run_id=run_id, new_captures=new,
                             states={k: dict(v) for k, v in states.items()})
 
-    def _links(self, source: Source, scope: Scope, item: Item, found: list[Link],
+    def _links(self, source: Source, scope: Scope, item: Item, found: list[FoundLink],
                db: sqlite3.Connection) -> None:
         """Adapter links → frontier links within scope and limits (reports first, then lists)."""
         allowed = [link for link in found if scope.allows(link.url, link.role)]
@@ -156,7 +156,7 @@ class Crawler:
         if depth > MAX_DEPTH:
             return
 
-        def new_link(link: Link) -> NewLink:
+        def new_link(link: FoundLink) -> NewLink:
             hints = link.hints
             if link.role == "attachment" and not any(k == "title" for k, _ in hints) and "title" in item.hints:
                 hints = (*hints, ("title", item.hints["title"]))
@@ -202,8 +202,8 @@ class Crawler:
         detail = final.detail or (f"→ {final.url}" if fetch.hops else "")
         final_url = final.url if fetch.hops else (final.location if final.state == "redirected" else None)
 
-        def page_links(body: bytes) -> list[Link]:
-            page = Page(url=final.url, role=item.role, body=body, content_type=final.header("content-type") or "",
+        def page_links(body: bytes) -> list[FoundLink]:
+            page = FetchedPage(url=final.url, role=item.role, body=body, content_type=final.header("content-type") or "",
                         depth=item.depth, hints=item.hints)
             return adapter.links(page)
 
@@ -253,10 +253,10 @@ class Crawler:
                              cap: Capture) -> None:
         """A capture archived before a crash: read it back instead of fetching again."""
         state = state_of_status(cap.http_status)
-        found: list[Link] = []
+        found: list[FoundLink] = []
         if state == "ok":
             body = self.archive.body(cap)
-            found = adapter.links(Page(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
+            found = adapter.links(FetchedPage(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
                                        depth=item.depth, hints=item.hints))
         with self.state.store.transaction() as db:
             self._mark(db, item, state, cap.http_status, "resumed from the archive", None, item.url)

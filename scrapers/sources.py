@@ -58,7 +58,7 @@ def _where(path: str, n: int, entry: Mapping[str, Any]) -> str:
     return f"{path}: source #{n}" + (f" ({sid!r})" if isinstance(sid, str) else "")
 
 
-def source_of(entry: Mapping[str, Any], *, defaults: CrawlSettings, where: str) -> Source:
+def _check_keys(entry: Mapping[str, Any], where: str) -> None:
     for key in entry:
         if key not in _KEYS:
             near = difflib.get_close_matches(key, _KEYS, n=1)
@@ -66,6 +66,21 @@ def source_of(entry: Mapping[str, Any], *, defaults: CrawlSettings, where: str) 
     for key in ("id", "agency", "region", "adapter", "start"):
         if key not in entry:
             raise SourceError(f"{where}: missing key {key!r}")
+
+
+def _starts(entry: Mapping[str, Any], where: str) -> list[str]:
+    start = entry["start"]
+    starts = [start] if isinstance(start, str) else start
+    if not isinstance(starts, list) or not starts or not all(isinstance(s, str) for s in starts):
+        raise SourceError(f"{where}: 'start' must be a URL or a non-empty list of URLs")
+    for s in starts:
+        if not re.match(r"^https?://[^/\s]+", s):
+            raise SourceError(f"{where}: 'start' URL {s!r} is not an http(s) URL")
+    return starts
+
+
+def source_of(entry: Mapping[str, Any], *, defaults: CrawlSettings, where: str) -> Source:
+    _check_keys(entry, where)
     sid, agency, region, adapter = entry["id"], entry["agency"], entry["region"], entry["adapter"]
     if not isinstance(sid, str) or not _ID.match(sid):
         raise SourceError(f"{where}: 'id' must be 2-64 characters of a-z, 0-9 and '-', not {sid!r}")
@@ -77,13 +92,7 @@ def source_of(entry: Mapping[str, Any], *, defaults: CrawlSettings, where: str) 
         near = difflib.get_close_matches(str(adapter), ADAPTERS, n=1)
         raise SourceError(f"{where}: 'adapter' must be one of {', '.join(ADAPTERS)}, not {adapter!r}"
                           + (f" (did you mean {near[0]!r}?)" if near else ""))
-    start = entry["start"]
-    starts = [start] if isinstance(start, str) else start
-    if not isinstance(starts, list) or not starts or not all(isinstance(s, str) for s in starts):
-        raise SourceError(f"{where}: 'start' must be a URL or a non-empty list of URLs")
-    for s in starts:
-        if not re.match(r"^https?://[^/\s]+", s):
-            raise SourceError(f"{where}: 'start' URL {s!r} is not an http(s) URL")
+    starts = _starts(entry, where)
     since = entry.get("since", 2019)
     if not isinstance(since, int) or not 2008 <= since <= 2100:
         raise SourceError(f"{where}: 'since' must be a year from 2008 on, not {since!r}")

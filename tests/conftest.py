@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from extractors import SourceRef, container_for, for_media_type, sniff
-from pipeline.normalise import normalise
-from pipeline.records import Report
+from pipeline.normalise.document import normalise
+from pipeline.normalise.report import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -32,13 +32,14 @@ def report_of(data: bytes, uri: str = "mem://doc") -> Report:
 
 def reports_of_records(data: bytes, uri: str = "mem://records.csv") -> list[Report]:
     """Every member of a crawled-records CSV as a report (members that fail are skipped here)."""
-    from pipeline.process import WorkItem, process_item
+    from extractors import Member
+    from pipeline.runs.process import process_item
 
     mt = sniff(data)
     src = SourceRef(uri=uri, sha256=hashlib.sha256(data).hexdigest(), media_type=mt)
     container = container_for(mt)
     assert container is not None
-    return [process_item(WorkItem(m.data, replace(m.source), m.hints)) for m in container.members(data, source=src)]
+    return [process_item(Member(data=m.data, source=replace(m.source), hints=m.hints)) for m in container.members(data, source=src)]
 
 
 def values(report: Report, table: str) -> dict[tuple[str, str], float | None]:

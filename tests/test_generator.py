@@ -41,8 +41,8 @@ from tests.generator.truth import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-CODEBOOK = ROOT / "pipeline" / "data" / "codebook.csv"
-SECTIONS = ROOT / "pipeline" / "data" / "sections.csv"
+CODEBOOK = ROOT / "pipeline" / "template" / "data" / "codebook.csv"
+SECTIONS = ROOT / "pipeline" / "template" / "data" / "sections.csv"
 T3C = ("np", "biz", "sci", "npo", "law", "oth", "tot")
 T4C = ("up", "cor", "oth", "pend", "tot")
 T4R = ("t4.rev", "t4.lit.dir", "t4.lit.rev")

@@ -1,1 +1,1 @@
-"""CLI subcommands, one module each (see `pipeline.cli`)."""
+"""CLI subcommands, one module each (see `pipeline.commands.cli`)."""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.audit import audit_html
-from pipeline.dataset import open_dataset
-from pipeline.panel import build_products
+from pipeline.products.audit import audit_html
+from pipeline.products.panel import build_products
+from pipeline.store.dataset import open_dataset
 
 HELP = "write a self-contained HTML audit report (failing checks, coverage, trends, outliers)"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.coverage import coverage, coverage_frame
-from pipeline.dataset import read_table
-from pipeline.jobs import DataDir
+from pipeline.products.coverage import coverage, coverage_frame
+from pipeline.runs.jobs import DataDir
+from pipeline.store.dataset import read_table
 from scrapers import SourceError, Store, load_sources, select
 from scrapers.sources import DEFAULT_PATH
 

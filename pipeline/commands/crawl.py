@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, json_logging
+from pipeline.runs.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, json_logging
 from scrapers import CrawlResult, Source, SourceError, load_sources, select
 from scrapers.sources import DEFAULT_PATH
 

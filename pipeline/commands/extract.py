@@ -15,11 +15,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.datapackage import write_datapackage
-from pipeline.dataset import DatasetWriter, WriteStats
-from pipeline.executors import make_executor
-from pipeline.inputs import iter_files, iter_items
-from pipeline.records import Report
+from pipeline.normalise.report import Report
+from pipeline.products.datapackage import write_datapackage
+from pipeline.runs.executors import make_executor
+from pipeline.runs.inputs import items_of_files, iter_files
+from pipeline.runs.settings import DEFAULTS
+from pipeline.store.dataset import DatasetWriter, WriteStats
 
 HELP = "extract files and folders into the dataset"
 
@@ -34,9 +35,12 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
     g_run.add_argument("--executor", choices=("local", "dask"), default="local",
                        help="local process pool (default) or Dask distributed")
     g_run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
-    g_run.add_argument("--jobs", type=int, default=1, help="worker processes; 0 runs in-process (debugging)")
-    g_run.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is killed")
-    g_run.add_argument("--memory-mb", type=int, default=4096, help="address-space cap per document worker")
+    g_run.add_argument("--jobs", type=int, default=DEFAULTS.jobs,
+                       help=f"worker processes; 0 runs in-process (debugging) (default: {DEFAULTS.jobs})")
+    g_run.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
+                       help=f"seconds per document before it is killed (default: {DEFAULTS.timeout:g})")
+    g_run.add_argument("--memory-mb", type=int, default=DEFAULTS.memory_mb,
+                       help=f"address-space cap per document worker (default: {DEFAULTS.memory_mb})")
     g_run.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -62,8 +66,8 @@ class Tally:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    n_files = sum(1 for _ in iter_files(args.paths))
-    if not n_files:
+    files = list(iter_files(args.paths))  # walked once: the count is the progress total
+    if not files:
         console.print(f"[red]xxgk: no input files under {' '.join(args.paths)}")
         return 2
     try:
@@ -77,8 +81,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True, disable=args.quiet or not console.is_terminal)
     with progress:
-        task = progress.add_task("extract", total=None)
-        for report in executor.map(iter_items(args.paths)):
+        task = progress.add_task("extract", total=len(files))
+        for report in executor.map(items_of_files(files)):
             writer.add(report)
             tally.add(report)
             progress.advance(task)

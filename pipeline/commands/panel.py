@@ -13,9 +13,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.datapackage import write_datapackage
-from pipeline.dataset import open_dataset
-from pipeline.panel import SCHEMAS, build_products, write_products, write_table
+from pipeline.products.datapackage import write_datapackage
+from pipeline.products.panel import SCHEMAS, build_products, write_products, write_table
+from pipeline.store.dataset import open_dataset
 
 HELP = "build the agency × year panel, cross-year checks and datapackage.json from a dataset"
 

@@ -23,8 +23,9 @@ from pipeline.commands.crawl import (
     warc_files,
 )
 from pipeline.commands.extract import Tally, summary
-from pipeline.dataset import WriteStats, open_dataset
-from pipeline.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, event, extract_new, json_logging
+from pipeline.runs.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, event, extract_new, json_logging
+from pipeline.runs.settings import DEFAULTS
+from pipeline.store.dataset import WriteStats, open_dataset
 from scrapers import SourceError, load_sources, select
 from scrapers.sources import DEFAULT_PATH
 
@@ -44,7 +45,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("Output")
     g.add_argument("--out", type=Path, default=None, help="dataset folder (default: DATA/dataset)")
     g.add_argument("--jobs", type=int, default=1, help="extraction worker processes; 0 runs in-process")
-    g.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is killed")
+    g.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
+                   help=f"seconds per document before it is killed (default: {DEFAULTS.timeout:g})")
     g.add_argument("--no-crawl", action="store_true", help="only extract what is archived and not yet extracted")
     g.add_argument("--quiet", action="store_true", help="no summary tables")
 

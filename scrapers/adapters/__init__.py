@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Adapter, Link, Page
+from .base import Adapter, FetchedPage, FoundLink
 from .gd import GdAdapter
 from .generic import GenericAdapter
 from .hanweb import HanwebAdapter
@@ -23,4 +23,4 @@ def adapter_for(name: str) -> Adapter:
         raise ValueError(f"no portal adapter named {name!r} (known: {', '.join(sorted(_ADAPTERS))})") from None
 
 
-__all__ = ["Adapter", "Link", "Page", "adapter_for"]
+__all__ = ["Adapter", "FetchedPage", "FoundLink", "adapter_for"]

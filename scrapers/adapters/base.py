@@ -24,7 +24,7 @@ Role = str  # "nav" | "list" | "report" | "attachment"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Link:
+class FoundLink:
     url: str
     role: Role
     anchor: str = ""
@@ -32,7 +32,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Page:
+class FetchedPage:
     """A fetched page as an adapter sees it."""
 
     url: str
@@ -49,13 +49,13 @@ class Page:
 class Adapter(Protocol):
     name: str
 
-    def seeds(self, source: Source) -> list[Link]: ...
+    def seeds(self, source: Source) -> list[FoundLink]: ...
 
     def prefixes(self, source: Source) -> tuple[str, ...]:
         """Path prefixes that list and report pages of this source live under."""
         ...
 
-    def links(self, page: Page) -> list[Link]: ...
+    def links(self, page: FetchedPage) -> list[FoundLink]: ...
 
 
 # -- text --------------------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def tree(page: Page) -> lxml.html.HtmlElement | None:
+def tree(page: FetchedPage) -> lxml.html.HtmlElement | None:
     text = page.text()
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
@@ -128,7 +128,7 @@ class Anchor:
         return self.text
 
 
-def anchors(page: Page, root: lxml.html.HtmlElement | None = None) -> Iterator[Anchor]:
+def anchors(page: FetchedPage, root: lxml.html.HtmlElement | None = None) -> Iterator[Anchor]:
     root = root if root is not None else tree(page)
     if root is None:
         return
@@ -144,14 +144,14 @@ def anchors(page: Page, root: lxml.html.HtmlElement | None = None) -> Iterator[A
         yield Anchor(url, clean(a.text_content()), clean(a.get("title") or ""), context[:200])
 
 
-def list_item(a: Anchor, role: Role = "report") -> Link:
+def list_item(a: Anchor, role: Role = "report") -> FoundLink:
     hints: list[tuple[str, str]] = []
     if a.label:
         hints.append(("title", a.label))
     m = DATE.search(a.context.replace(a.label, "")) if a.context else None
     if m:
         hints.append(("published", f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"))
-    return Link(url=a.url, role=role, anchor=a.label, hints=tuple(hints))
+    return FoundLink(url=a.url, role=role, anchor=a.label, hints=tuple(hints))
 
 
 def is_file(url: str) -> bool:
@@ -166,11 +166,11 @@ def is_file(url: str) -> bool:
     return False
 
 
-def attachments(page: Page) -> list[Link]:
+def attachments(page: FetchedPage) -> list[FoundLink]:
     """Files a report page links (`<a>`), embeds (`iframe`/`embed` viewers) or lists in scripts
     (TRS `apps` arrays for the 全真版 PDF). Each carries the report's title as a hint."""
     root = tree(page)
-    out: dict[str, Link] = {}
+    out: dict[str, FoundLink] = {}
     base_hints = tuple((k, v) for k, v in page.hints.items() if k in ("title", "published"))
     parent = (("parent", page.url),)
 
@@ -178,7 +178,7 @@ def attachments(page: Page) -> list[Link]:
         if url is None or url in out or url == page.url:
             return
         extra = (("rendition", rendition),) if rendition else ()
-        out[url] = Link(url=url, role="attachment", anchor=anchor, hints=base_hints + parent + extra)
+        out[url] = FoundLink(url=url, role="attachment", anchor=anchor, hints=base_hints + parent + extra)
 
     if root is not None:
         for a in anchors(page, root):

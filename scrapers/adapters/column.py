@@ -19,8 +19,8 @@ from .base import (
     REPORT_TITLE,
     YEAR_TEXT,
     Anchor,
-    Link,
-    Page,
+    FetchedPage,
+    FoundLink,
     anchors,
     attachments,
     column_prefix,
@@ -39,7 +39,7 @@ class Family:
     """Path of a numbered list page of a column (index_2.html …)."""
     subcolumn: re.Pattern[str] = re.compile(r"/(?:(?:19|20)\d\dn?|nb_?(?:19|20)\d\dn?|(?:19|20)\d\dnb|gknb(?:19|20)\d\d)/(?:index\.\w+)?$")
     """Path of a year sub-column."""
-    extra_pages: Callable[[Page, str], list[Link]] | None = None
+    extra_pages: Callable[[FetchedPage, str], list[FoundLink]] | None = None
     """Family-specific list pages found in scripts (TRS createPageHTML …)."""
     list_markers: tuple[str, ...] = field(default=())
 
@@ -51,20 +51,20 @@ class ColumnAdapter:
         self.family = family
         self.name = family.name
 
-    def seeds(self, source: Source) -> list[Link]:
-        return [Link(url=u, role="list", hints=(("list", "column"),)) for u in source.start]
+    def seeds(self, source: Source) -> list[FoundLink]:
+        return [FoundLink(url=u, role="list", hints=(("list", "column"),)) for u in source.start]
 
     def prefixes(self, source: Source) -> tuple[str, ...]:
         return tuple(sorted({column_prefix(u) for u in source.start}))
 
-    def links(self, page: Page) -> list[Link]:
+    def links(self, page: FetchedPage) -> list[FoundLink]:
         if page.role == "report":
             return attachments(page)
         if page.role != "list":
             return []
         return self.list_links(page)
 
-    def classify(self, a: Anchor, page: Page) -> Link | None:
+    def classify(self, a: Anchor, page: FetchedPage) -> FoundLink | None:
         fam = self.family
         path = a.url.split("?", 1)[0]
         here = directory(page.url)
@@ -73,16 +73,16 @@ class ColumnAdapter:
         if is_file(a.url) and REPORT_TITLE.search(a.label):
             return list_item(a, "attachment")  # a report published only as a file in the list
         if fam.page.search(path) and directory(a.url) == here:
-            return Link(url=a.url, role="list", anchor=a.label, hints=(("list", "page"),))
+            return FoundLink(url=a.url, role="list", anchor=a.label, hints=(("list", "page"),))
         if NEXT_TEXT.match(a.text) and directory(a.url) == here:
-            return Link(url=a.url, role="list", anchor=a.label, hints=(("list", "page"),))
+            return FoundLink(url=a.url, role="list", anchor=a.label, hints=(("list", "page"),))
         if (fam.subcolumn.search(path) or YEAR_TEXT.match(a.text)) and directory(a.url) != here:
-            return Link(url=a.url, role="list", anchor=a.label, hints=(("list", "column"),))
+            return FoundLink(url=a.url, role="list", anchor=a.label, hints=(("list", "column"),))
         return None
 
-    def list_links(self, page: Page) -> list[Link]:
+    def list_links(self, page: FetchedPage) -> list[FoundLink]:
         root = tree(page)
-        out: dict[str, Link] = {}
+        out: dict[str, FoundLink] = {}
         for a in anchors(page, root):
             link = self.classify(a, page)
             if link is not None and link.url != page.url and link.url not in out:

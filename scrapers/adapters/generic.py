@@ -20,8 +20,8 @@ from .base import (
     NEXT_TEXT,
     REPORT_TITLE,
     YEAR_TEXT,
-    Link,
-    Page,
+    FetchedPage,
+    FoundLink,
     anchors,
     attachments,
     is_file,
@@ -36,17 +36,17 @@ _PAGE_URL = re.compile(r"(?:index|list|default)?_\d+\.\w+$|[?&](?:page|pageNo|pa
 class GenericAdapter:
     name = "generic"
 
-    def seeds(self, source: Source) -> list[Link]:
-        return [Link(url=u, role="nav") for u in source.start]
+    def seeds(self, source: Source) -> list[FoundLink]:
+        return [FoundLink(url=u, role="nav") for u in source.start]
 
     def prefixes(self, source: Source) -> tuple[str, ...]:
         return ()
 
-    def links(self, page: Page) -> list[Link]:
+    def links(self, page: FetchedPage) -> list[FoundLink]:
         if page.role == "report":
             return attachments(page)
         root = tree(page)
-        out: dict[str, Link] = {}
+        out: dict[str, FoundLink] = {}
         here = directory(page.url)
         stem = page.url.rsplit("/", 1)[1].split(".", 1)[0].split("?", 1)[0]
         # VSB/博达 columns page as `zfxxgknb.htm` → `zfxxgknb/2.htm`: the stem's folder counts as here.
@@ -58,14 +58,14 @@ class GenericAdapter:
             if REPORT_TITLE.search(label) and not COLUMN_TEXT.fullmatch(label):
                 out[a.url] = list_item(a, "attachment" if is_file(a.url) else "report")
             elif COLUMN_TEXT.search(a.text) and len(a.text) <= 12:
-                out[a.url] = Link(url=a.url, role="list", anchor=label, hints=(("list", "column"),))
+                out[a.url] = FoundLink(url=a.url, role="list", anchor=label, hints=(("list", "column"),))
             elif page.role == "nav" and NAV_TEXT.match(a.text):
-                out[a.url] = Link(url=a.url, role="nav", anchor=label)
+                out[a.url] = FoundLink(url=a.url, role="nav", anchor=label)
             elif page.role == "list" and YEAR_TEXT.match(a.text):
-                out[a.url] = Link(url=a.url, role="list", anchor=label, hints=(("list", "column"),))
+                out[a.url] = FoundLink(url=a.url, role="list", anchor=label, hints=(("list", "column"),))
             elif page.role == "list" and directory(a.url) in folders and (
                     NEXT_TEXT.match(a.text) or (_PAGE_NUMBER.match(a.text) and _PAGE_URL.search(a.url))):
-                out[a.url] = Link(url=a.url, role="list", anchor=label, hints=(("list", "page"),))
+                out[a.url] = FoundLink(url=a.url, role="list", anchor=label, hints=(("list", "page"),))
         if any(link.role == "list" for link in out.values()):  # the column is found: stop exploring
             return [link for link in out.values() if link.role != "nav"]
         return list(out.values())

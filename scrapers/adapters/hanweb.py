@@ -20,7 +20,7 @@ from lxml import etree
 from scrapers.sources import Source
 from scrapers.urls import join
 
-from .base import YEAR_TEXT, Link, Page, anchors, attachments, is_file, list_item
+from .base import YEAR_TEXT, FetchedPage, FoundLink, anchors, attachments, is_file, list_item
 
 ARTICLE = re.compile(r"/art/(?:19|20)\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
 COLUMN = re.compile(r"/col/col\d+/(?:index\.html)?$")
@@ -34,9 +34,9 @@ _PARAM_KEYS = ("col", "appid", "webid", "path", "columnid", "sourceContentType",
                "permissiontype")
 
 
-def records(text: str, base: str) -> list[Link]:
+def records(text: str, base: str) -> list[FoundLink]:
     """Article links (and file links) in the `<record>` CDATA fragments of a datastore."""
-    out: list[Link] = []
+    out: list[FoundLink] = []
     for fragment in _RECORD.findall(text):
         if not fragment.strip():
             continue
@@ -44,7 +44,7 @@ def records(text: str, base: str) -> list[Link]:
             root = lxml.html.fragment_fromstring(fragment, create_parent="div")
         except (etree.ParserError, ValueError):
             continue
-        page = Page(url=base, role="list", body=b"")
+        page = FetchedPage(url=base, role="list", body=b"")
         for a in anchors(page, root):
             if ARTICLE.search(a.url.split("?", 1)[0]):
                 out.append(list_item(a))
@@ -53,7 +53,7 @@ def records(text: str, base: str) -> list[Link]:
     return out
 
 
-def proxy_pages(text: str, page_url: str, n_embedded: int) -> list[Link]:
+def proxy_pages(text: str, page_url: str, n_embedded: int) -> list[FoundLink]:
     """The dataproxy.jsp requests the jpage pager would make for the records not embedded."""
     total_m = _TOTAL.search(text)
     if not total_m:
@@ -86,7 +86,7 @@ def proxy_pages(text: str, page_url: str, n_embedded: int) -> list[Link]:
                            *sorted(params.items())])
         url = join(page_url, f"{PROXY}?{query}")
         if url is not None:
-            out.append(Link(url=url, role="list", anchor=f"records {start}-{end}", hints=(("list", "page"),)))
+            out.append(FoundLink(url=url, role="list", anchor=f"records {start}-{end}", hints=(("list", "page"),)))
         start = end + 1
     return out
 
@@ -94,27 +94,27 @@ def proxy_pages(text: str, page_url: str, n_embedded: int) -> list[Link]:
 class HanwebAdapter:
     name = "hanweb"
 
-    def seeds(self, source: Source) -> list[Link]:
-        return [Link(url=u, role="list", hints=(("list", "column"),)) for u in source.start]
+    def seeds(self, source: Source) -> list[FoundLink]:
+        return [FoundLink(url=u, role="list", hints=(("list", "column"),)) for u in source.start]
 
     def prefixes(self, source: Source) -> tuple[str, ...]:
         return ("/col/", "/art/", "/module/")
 
-    def links(self, page: Page) -> list[Link]:
+    def links(self, page: FetchedPage) -> list[FoundLink]:
         if page.role == "report":
             return attachments(page)
         if page.role != "list":
             return []
         text = page.text()
         items = records(text, page.url)
-        out: dict[str, Link] = {link.url: link for link in items}
+        out: dict[str, FoundLink] = {link.url: link for link in items}
         if PROXY not in page.url:
             for link in proxy_pages(text, page.url, len(_RECORD.findall(text))):
                 out.setdefault(link.url, link)
             for a in anchors(page):
                 path = a.url.split("?", 1)[0]
                 if COLUMN.search(path) and a.url != page.url and YEAR_TEXT.match(a.text):
-                    out.setdefault(a.url, Link(url=a.url, role="list", anchor=a.label, hints=(("list", "column"),)))
+                    out.setdefault(a.url, FoundLink(url=a.url, role="list", anchor=a.label, hints=(("list", "column"),)))
                 elif ARTICLE.search(path) and a.url not in out:
                     out[a.url] = list_item(a)
         return list(out.values())

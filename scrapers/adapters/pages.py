@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from scrapers.sources import Source
 
-from .base import Link, Page, attachments, is_file
+from .base import FetchedPage, FoundLink, attachments, is_file
 
 
 class PagesAdapter:
     name = "pages"
 
-    def seeds(self, source: Source) -> list[Link]:
-        return [Link(url=u, role="attachment" if is_file(u) else "report") for u in source.start]
+    def seeds(self, source: Source) -> list[FoundLink]:
+        return [FoundLink(url=u, role="attachment" if is_file(u) else "report") for u in source.start]
 
     def prefixes(self, source: Source) -> tuple[str, ...]:
         return ()
 
-    def links(self, page: Page) -> list[Link]:
+    def links(self, page: FetchedPage) -> list[FoundLink]:
         return attachments(page) if page.role == "report" else []

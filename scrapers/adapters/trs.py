@@ -12,14 +12,14 @@ import re
 
 from scrapers.urls import join
 
-from .base import Link, Page
+from .base import FetchedPage, FoundLink
 from .column import ColumnAdapter, Family
 
 _PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\w+)['\"]?\s*,\s*['\"]?(\w+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
 _COUNT = re.compile(r"countPage\s*=\s*(\d+)")
 
 
-def pager_pages(page: Page, text: str) -> list[Link]:
+def pager_pages(page: FetchedPage, text: str) -> list[FoundLink]:
     """`createPageHTML(total, current, name, ext)` → `name.ext`, `name_1.ext` … `name_{total-1}.ext`."""
     m = _PAGER.search(text)
     if not m:
@@ -36,7 +36,7 @@ def pager_pages(page: Page, text: str) -> list[Link]:
         href = f"{name}_{n}.{ext}"
         url = join(page.url, href)
         if url is not None:
-            out.append(Link(url=url, role="list", anchor=f"page {n + 1}", hints=(("list", "page"),)))
+            out.append(FoundLink(url=url, role="list", anchor=f"page {n + 1}", hints=(("list", "page"),)))
     return out
 
 

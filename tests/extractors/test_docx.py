@@ -15,19 +15,19 @@ from functools import cache
 
 import pytest
 
-from extractors import Document, DocumentTooLarge, MalformedDocument, SourceRef, sniff
-from extractors.docx import DocxExtractor, Style, _Walk
+from extractors import Document, DocumentTooLarge, MalformedDocument, Member, SourceRef, sniff
+from extractors.docx import DocxExtractor, _Walk
+from extractors.docx_package import Style
 from extractors.numbering import Numbering, chinese_count, format_number
-from pipeline.codebook import cells_for
-from pipeline.process import WorkItem, process_item
-from pipeline.records import Report
+from pipeline.normalise.report import Report
+from pipeline.runs.process import process_item
+from pipeline.template.codebook import cells_for
 from tests.conftest import fixture_bytes, report_of
 from tests.generator import GeneratedReport, generate
 from tests.generator.word import BILLION_LAUGHS, W_NS, render_docx, with_part, word_style, zip_bomb
-from tests.pipeline.test_generated import compare, hard_failures
+from tests.truth import SECTION_CODES, assert_matches_truth
 
 N = 48
-SECTION_CODES = ["overview", "proactive", "requests", "appeals", "problems", "other"]
 
 
 @cache
@@ -41,22 +41,6 @@ def source(data: bytes, uri: str = "mem://doc.docx") -> SourceRef:
 
 def extract(data: bytes, uri: str = "mem://doc.docx") -> Document:
     return DocxExtractor().extract(data, source=source(data, uri))
-
-
-def assert_matches_truth(g: GeneratedReport, r: Report) -> int:
-    """Every cell exact, metadata, era, sections and identities right; returns the cells compared."""
-    exact, problems = compare(g, r, set())
-    assert not problems, f"{g.key}: {problems[:5]}"
-    assert exact == len(g.cells)
-    assert (r.agency, r.report_year, r.published, r.region_code) == (
-        g.agency, g.report_year, g.published, g.region_code), g.key
-    assert r.title == g.title and r.template == g.era and r.error == ""
-    assert [s.code for s in r.sections] == SECTION_CODES, g.key
-    assert [s.heading for s in r.sections] == [g.sections[c] for c in SECTION_CODES], g.key
-    assert hard_failures(r) == set(g.violations), f"{g.key}: {g.violation_detail}"
-    if not g.violations:
-        assert r.status == "ok" and not any(c.status == "fail" for c in r.checks), g.key
-    return exact
 
 
 # --- the generated corpus -------------------------------------------------------------------------
@@ -250,7 +234,7 @@ def test_blank_template_table_4_cells_are_printed_blanks() -> None:
 
 
 def failed_row(data: bytes, uri: str) -> Report:
-    r = process_item(WorkItem(data, source(data, uri)))
+    r = process_item(Member(data=data, source=source(data, uri)))
     assert r.status == "failed" and r.error.startswith(f"{uri}: "), r.error
     return r
 
@@ -353,7 +337,7 @@ def _packages() -> list[tuple[str, bytes]]:
 
 @pytest.mark.parametrize("i", range(13))
 def test_styles_cut_to_the_used_ones_equal_the_full_parse(i: int) -> None:
-    from extractors.docx import _parse, _styles, _styles_of, _used_styles
+    from extractors.docx_package import _parse, _styles, _styles_of, _used_styles
 
     name, data = _packages()[i]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -367,7 +351,7 @@ def test_styles_cut_to_the_used_ones_equal_the_full_parse(i: int) -> None:
 
 
 def test_a_used_style_missing_from_the_part_takes_the_full_parse() -> None:
-    from extractors.docx import _style_subset, _styles_of
+    from extractors.docx_package import _style_subset, _styles_of
 
     blob = (f'<?xml version="1.0"?><w:styles xmlns:w="{W_NS}"><w:style w:type="paragraph" w:styleId="H1">'
             '<w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr>'
@@ -382,7 +366,9 @@ def test_a_used_style_missing_from_the_part_takes_the_full_parse() -> None:
 
 def test_plain_tables_read_the_same_through_the_fast_path() -> None:
     """Cells of tables with no revision, label, break, box or link: `w:t` texts = the general walk."""
-    from extractors.docx import W, _cell_text, _parse, _plain, _plain_cell_text, _styles_of, _used_styles
+    from extractors.docx import _cell_text
+    from extractors.docx_package import W, _parse, _styles_of, _used_styles
+    from extractors.docx_tables import plain, plain_cell_text
 
     plain_tables = other_tables = cells = 0
     for name, data in _packages():
@@ -391,23 +377,24 @@ def test_plain_tables_read_the_same_through_the_fast_path() -> None:
             styles = _styles_of(zf.read("word/styles.xml"), "styles", name, _used_styles(main))
         walk = _Walk(numbering=Numbering.from_xml(None), styles=styles, rels={})
         for tbl in main.iter(W + "tbl"):
-            if not _plain(tbl, walk):
+            if not plain(tbl, walk.numbered_styles):
                 other_tables += 1
                 continue
             plain_tables += 1
             for tc in tbl.iter(W + "tc"):
                 cells += 1
-                assert _plain_cell_text(tc) == _cell_text(tc, walk)[0]
+                assert plain_cell_text(tc) == _cell_text(tc, walk)[0]
     assert plain_tables >= 30 and other_tables >= 3 and cells >= 2500
 
 
 def test_a_numbered_style_in_a_cell_takes_the_general_walk() -> None:
-    from extractors.docx import W, _parse, _plain
+    from extractors.docx_package import W, _parse
+    from extractors.docx_tables import plain
 
     styles = {"L": Style("List Number", None, None, ("1", 0))}
     walk = _Walk(numbering=Numbering.from_xml(None), styles=styles, rels={})
     tbl = _parse((f'<w:tbl xmlns:w="{W_NS}"><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="L"/></w:pPr>'
                   '<w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:tbl>').encode(), "t", "x")
-    assert not _plain(tbl, walk)
-    assert _plain(tbl, _Walk(numbering=Numbering.from_xml(None), styles={}, rels={}))
+    assert not plain(tbl, walk.numbered_styles)
+    assert plain(tbl, _Walk(numbering=Numbering.from_xml(None), styles={}, rels={}).numbered_styles)
     assert next(tbl.iter(W + "tc")) is not None

@@ -13,10 +13,10 @@ import pytest
 from extractors import SourceRef, for_media_type, sniff
 from extractors.html import HtmlExtractor
 from extractors.model import Document, Table
-from pipeline.normalise import normalise
-from pipeline.records import Report
+from pipeline.normalise.document import normalise
+from pipeline.normalise.report import Report
 from tests.conftest import fixture_bytes
-from tests.pipeline.test_real_text import np_only, t3_rows, t4_rows
+from tests.truth import np_only, t3_rows, t4_rows
 
 SECTION_CODES = ["overview", "proactive", "requests", "appeals", "problems", "other"]
 PAGE_CHROME = ("当前位置", "长者模式", "无障碍浏览", "扫一扫在手机上查看当前页面", "文字解读", "闽政通", "网站支持IPV6",

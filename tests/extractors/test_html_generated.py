@@ -12,11 +12,11 @@ from functools import cache
 from extractors import SourceRef, sniff
 from extractors.html import HtmlExtractor
 from extractors.model import Document
-from pipeline.normalise import normalise
-from pipeline.records import Report
+from pipeline.normalise.document import normalise
+from pipeline.normalise.report import Report
 from tests.generator import GeneratedReport, generate
 from tests.generator.html import CHARSETS, CHROME_MARKERS, CONTACT, FAMILIES, HtmlPage, html_corpus
-from tests.pipeline.test_generated import compare, hard_failures
+from tests.truth import compare, hard_failures
 
 N = 54
 """Every family × charset combination three times (18 combinations)."""

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from extractors import DocumentTooLarge, ExtractionError, MalformedDocument, NoContent, SourceRef
+from extractors import DocumentTooLarge, ExtractionError, MalformedDocument, Member, NoContent, SourceRef
 from extractors.html import MAX_PAGE_BYTES, HtmlExtractor
 from extractors.html_tables import MAX_TABLE_CELLS
-from pipeline.process import WorkItem, process_item
+from pipeline.runs.process import process_item
 
 SRC = SourceRef(uri="https://www.example.gov.cn/zwgk/nb/202401/t20240126_1.html", sha256="0" * 64)
 PARA = "本年度，我局认真贯彻落实《中华人民共和国政府信息公开条例》，政府信息公开工作取得新进展，公开内容不断深化。"
@@ -192,7 +192,7 @@ def test_hostile_pages_end_as_a_clear_error_or_a_correct_document(name: str) -> 
         with pytest.raises(error, match=f"^mem://{name}\\.html: .*{message}"):
             HtmlExtractor().extract(data, source=src)
     assert time.perf_counter() - t0 < 10
-    report = process_item(WorkItem(data, src))  # the pipeline's unit of work: a row, never an exception
+    report = process_item(Member(data=data, source=src))  # the pipeline's unit of work: a row, never an exception
     assert (report.status == "failed") == (error is not None)
     assert report.error.startswith(f"mem://{name}.html: ") or error is None
     assert "internal error" not in report.error

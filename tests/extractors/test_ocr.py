@@ -8,17 +8,17 @@ from dataclasses import replace
 
 import pytest
 
-from extractors import SourceRef, Table
+from extractors import Member, SourceRef, Table
 from extractors.model import Cell, Document, TextBlock
 from extractors.ocr import ImageExtractor, OcrBox, _ink_crop, find_rules, skew_angle, split_at_rules
 from extractors.pdf import PdfExtractor
-from pipeline.normalise import normalise
-from pipeline.process import WorkItem, process_item
-from pipeline.records import Report
+from pipeline.normalise.document import normalise
+from pipeline.normalise.report import Report
+from pipeline.runs.process import process_item
 from tests.generator import GeneratedReport, hostile
 from tests.generator.pdf import cached_pdf_corpus
 from tests.generator.scan import scan_pdf, scan_png, scan_style
-from tests.pipeline.test_generated import compare, hard_failures
+from tests.truth import compare, hard_failures
 
 SCANNED = ("g0005", "g0010")
 """A hybrid report at 150 dpi skewed ~1°, and a 2021 report whose Table 3 rows break across pages."""
@@ -224,7 +224,7 @@ def test_speck_in_a_zero_is_painted_out_and_a_decimal_point_kept() -> None:
 
 
 def _row(data: bytes, name: str) -> Report:
-    return process_item(WorkItem(data, SourceRef(uri=f"mem://{name}", sha256=hashlib.sha256(data).hexdigest())))
+    return process_item(Member(data=data, source=SourceRef(uri=f"mem://{name}", sha256=hashlib.sha256(data).hexdigest())))
 
 
 def test_hostile_images_end_as_clear_error_rows() -> None:

@@ -9,16 +9,15 @@ import zipfile
 
 import pytest
 
-from extractors import SourceRef, sniff
+from extractors import Member, SourceRef, sniff
 from extractors.ofd import OfdExtractor
-from pipeline.process import WorkItem, process_item
-from pipeline.records import Report
+from pipeline.normalise.report import Report
+from pipeline.runs.process import process_item
 from tests.conftest import fixture_bytes, report_of, values
 from tests.generator import GeneratedReport
 from tests.generator.ofd import pdf_to_ofd
 from tests.generator.pdf import cached_pdf_corpus
-from tests.pipeline.test_generated import compare, hard_failures
-from tests.pipeline.test_real_text import assert_no_wrong, t4_rows
+from tests.truth import assert_no_wrong, compare, hard_failures, t4_rows
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +65,7 @@ _DOC = ('<?xml version="1.0"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/20
 
 
 def _row(data: bytes, name: str) -> Report:
-    return process_item(WorkItem(data, SourceRef(uri=f"mem://{name}", sha256=hashlib.sha256(data).hexdigest())))
+    return process_item(Member(data=data, source=SourceRef(uri=f"mem://{name}", sha256=hashlib.sha256(data).hexdigest())))
 
 
 def test_text_codes_with_g_shorthand_and_entities_not_expanded() -> None:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from extractors import DocumentTooLarge, MalformedDocument, SourceRef, UnsupportedMediaType, sniff
+from extractors import DocumentTooLarge, MalformedDocument, Member, SourceRef, UnsupportedMediaType, sniff
 from extractors.office import LegacyWordExtractor, find_soffice, legacy_kind
-from pipeline.normalise import normalise
-from pipeline.process import WorkItem, process_item
-from tests.extractors.test_docx import assert_matches_truth
+from pipeline.normalise.document import normalise
+from pipeline.runs.process import process_item
 from tests.generator import GeneratedReport, generate
 from tests.generator.word import libreoffice_convert, render_docx, word_style
+from tests.truth import assert_matches_truth
 
 N = 8
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed; "
@@ -115,7 +115,7 @@ def _with_stream(ole_bytes: bytes, name: str, transform: object) -> bytes:
 def test_a_doc_libreoffice_cannot_open_is_a_clear_error_row(doc_corpus: list[tuple[GeneratedReport, bytes]]) -> None:
     garbage = _with_stream(doc_corpus[0][1], "WordDocument", lambda old: bytes(len(old)))
     assert sniff(garbage) == "application/msword"
-    r = process_item(WorkItem(garbage, source(garbage, "broken.doc")))
+    r = process_item(Member(data=garbage, source=source(garbage, "broken.doc")))
     assert r.status == "failed"
     assert r.error.startswith("broken.doc: LibreOffice could not open this Word 97–2003/WPS (.doc/.wps) file")
 
@@ -127,7 +127,7 @@ def test_encrypted_doc_is_named_without_running_libreoffice(doc_corpus: list[tup
         return old[:10] + flags.to_bytes(2, "little") + old[12:]
 
     locked = _with_stream(doc_corpus[0][1], "WordDocument", set_encrypted)
-    r = process_item(WorkItem(locked, source(locked, "locked.doc")))
+    r = process_item(Member(data=locked, source=source(locked, "locked.doc")))
     assert r.status == "failed" and r.error == ("locked.doc: password-protected (encrypted) Word document: it "
                                                 "cannot be read without the password")
 
@@ -135,10 +135,11 @@ def test_encrypted_doc_is_named_without_running_libreoffice(doc_corpus: list[tup
 def test_an_ole2_file_that_is_not_word_is_refused_by_name() -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    from tests.extractors.test_docx import small_docx
+    from tests.generator import generate
+    from tests.generator.word import render_docx
 
     out = io.BytesIO()
-    OOXMLFile(io.BytesIO(small_docx())).encrypt("secret", out)
+    OOXMLFile(io.BytesIO(render_docx(generate(seed=41, n=1)[0]))).encrypt("secret", out)
     with pytest.raises(MalformedDocument, match="password-protected"):
         legacy_kind(out.getvalue(), source="locked.docx")
     with pytest.raises(MalformedDocument, match="not a readable OLE2"):
@@ -150,7 +151,7 @@ def test_an_ole2_file_that_is_not_word_is_refused_by_name() -> None:
 def test_missing_libreoffice_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XXGK_SOFFICE", "/nonexistent/soffice")
     rtf = rb"{\rtf1\ansi 2023" + b"\\par}"
-    r = process_item(WorkItem(rtf, source(rtf, "old.rtf")))
+    r = process_item(Member(data=rtf, source=source(rtf, "old.rtf")))
     assert r.status == "failed"
     assert "old.rtf: RTF files are converted with LibreOffice, which is not installed" in r.error
     assert "apt-get install libreoffice-writer-nogui" in r.error

@@ -10,16 +10,15 @@ import itertools
 import pdfplumber
 import pytest
 
-from extractors import SourceRef, Table
+from extractors import Member, SourceRef, Table
 from extractors.pages import Glyph, Rule, rect_to_rules, segment_to_rule
 from extractors.pdf import _BOLD, PdfExtractor, PdfLimits, _drawn, _flush, _is_white, glyph_estimate
-from pipeline.process import WorkItem, process_item
-from pipeline.records import Report
+from pipeline.normalise.report import Report
+from pipeline.runs.process import process_item
 from tests.conftest import fixture_bytes, report_of, values
 from tests.generator import GeneratedReport, hostile
 from tests.generator.pdf import cached_pdf_corpus, style_of
-from tests.pipeline.test_generated import compare, hard_failures
-from tests.pipeline.test_real_text import assert_no_wrong, np_only, t3_rows, t4_rows
+from tests.truth import assert_no_wrong, compare, hard_failures, np_only, t3_rows, t4_rows
 
 HONGZE = "jiangsu_huaian_hongze_district_2024.pdf"
 
@@ -157,7 +156,7 @@ def test_generated_corpus_has_the_promised_shapes(corpus: tuple[list[GeneratedRe
 
 def _row(data: bytes, name: str) -> Report:
     src = SourceRef(uri=f"mem://{name}", sha256=hashlib.sha256(data).hexdigest())
-    return process_item(WorkItem(data, src))
+    return process_item(Member(data=data, source=src))
 
 
 @pytest.mark.parametrize(("name", "make", "reason"), [

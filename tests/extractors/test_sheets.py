@@ -15,16 +15,16 @@ from typing import Literal
 
 import pytest
 
-from extractors import MalformedDocument, SourceRef, sniff
+from extractors import MalformedDocument, Member, SourceRef, sniff
 from extractors.errors import DocumentTooLarge
 from extractors.office import find_soffice
 from extractors.sheets import SheetExtractor, sheet_to_blocks, value_to_text
-from pipeline.normalise import normalise
-from pipeline.process import WorkItem, process_item
+from pipeline.normalise.document import normalise
+from pipeline.runs.process import process_item
 from tests.conftest import report_of
-from tests.extractors.test_docx import assert_matches_truth
 from tests.generator import GeneratedReport, generate
 from tests.generator.word import BILLION_LAUGHS, libreoffice_convert, render_xlsx, with_part, zip_bomb
+from tests.truth import assert_matches_truth
 
 N = 24
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +104,7 @@ def test_values_print_as_written(value: object, text: str) -> None:
 
 
 def failed_row(data: bytes, uri: str) -> str:
-    r = process_item(WorkItem(data, source(data, uri)))
+    r = process_item(Member(data=data, source=source(data, uri)))
     assert r.status == "failed" and r.error.startswith(f"{uri}: "), r.error
     return r.error
 

@@ -110,10 +110,11 @@ def test_a_torn_tail_keeps_the_records_before_it_and_garbage_is_an_error(tmp_pat
 
 
 def test_members_become_reports_through_the_pipeline(tmp_path: Path) -> None:
-    from pipeline.process import WorkItem, process_item
+    from extractors import Member
+    from pipeline.runs.process import process_item
 
     members = list(WarcContainer().members(ours(tmp_path), source=SRC))
-    reports = [process_item(WorkItem(m.data, m.source, m.hints, m.headers)) for m in members]
+    reports = [process_item(Member(data=m.data, source=m.source, hints=m.hints, headers=m.headers)) for m in members]
     assert all(r.status in ("ok", "partial", "failed") for r in reports)
     page = reports[0]
     assert page.report_year == 2021 and page.source.endswith("t20220208_80613.htm")

@@ -438,9 +438,9 @@ __all__ = ["YEARS", "Body", "Capture", "Finding", "Longitudinal", "build_dataset
 
 def build_dataset(folder: Path, seed: int = 2024) -> Path:
     """Write the corpus under `folder`/in, run the pipeline, write the dataset to `folder`/ds."""
-    from pipeline.dataset import write_dataset
-    from pipeline.executors import run_items
-    from pipeline.inputs import iter_items
+    from pipeline.runs.executors import run_items
+    from pipeline.runs.inputs import iter_items
+    from pipeline.store.dataset import write_dataset
 
     corpus = longitudinal(seed)
     corpus.write(folder / "in")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.adapters import Page, adapter_for
+from scrapers.adapters import FetchedPage, adapter_for
 from scrapers.adapters.base import decode_html, is_file
 from scrapers.adapters.hanweb import proxy_pages, records
 from scrapers.adapters.trs import pager_pages
@@ -13,14 +13,14 @@ PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
 
 def test_a_real_trs_report_page_yields_no_links_but_its_attachments() -> None:
     # The 2019 page has 100+ links (nav, footer, other portals) and an empty 全真版 script array.
-    page = Page(url=PINGTAN + "202001/t20200120_80576.htm", role="report",
+    page = FetchedPage(url=PINGTAN + "202001/t20200120_80576.htm", role="report",
                 body=fixture_bytes("html", "fujian_pingtan_zone_2019_page.html"),
                 hints={"title": "平潭综合实验区2019年度政府信息公开工作年度报告"})
     assert adapter_for("trs").links(page) == []
 
 
 def test_a_real_trs_page_as_a_list_follows_nothing_outside_the_column() -> None:
-    page = Page(url=PINGTAN + "202001/t20200120_80576.htm", role="list",
+    page = FetchedPage(url=PINGTAN + "202001/t20200120_80576.htm", role="list",
                 body=fixture_bytes("html", "fujian_pingtan_zone_2019_page.html"))
     assert adapter_for("trs").links(page) == []  # breadcrumbs and navigation are not the column's pages
 
@@ -28,21 +28,21 @@ def test_a_real_trs_page_as_a_list_follows_nothing_outside_the_column() -> None:
 def test_trs_pager_and_article_pattern() -> None:
     html = ('<ul><li><a href="./202401/t20240118_1.html" title="某县2023年度政府信息公开工作年度报告">某县2023年度政府信息公开工作...</a>'
             '<span>2024-01-18</span></li></ul><script>createPageHTML(4, 0, "index", "shtml");</script>').encode()
-    links = adapter_for("trs").links(Page(url=PINGTAN, role="list", body=html))
+    links = adapter_for("trs").links(FetchedPage(url=PINGTAN, role="list", body=html))
     report = next(link for link in links if link.role == "report")
     assert report.url == PINGTAN + "202401/t20240118_1.html"
     assert dict(report.hints) == {"title": "某县2023年度政府信息公开工作年度报告", "published": "2024-01-18"}
     assert [link.url.rsplit("/", 1)[1] for link in links if link.role == "list"] == [
         "index_1.shtml", "index_2.shtml", "index_3.shtml"]
     old = b'<script>var countPage = 3;createPageHTML(countPage, 0, "index", "htm");</script>'
-    assert len(pager_pages(Page(url=PINGTAN, role="list", body=old), old.decode())) == 2
+    assert len(pager_pages(FetchedPage(url=PINGTAN, role="list", body=old), old.decode())) == 2
 
 
 def test_trs_full_version_pdf_in_a_script_array_is_an_attachment() -> None:
     html = ('<script>var apps1 = [{url:"http://www.pingtan.gov.cn/zwgk/P020230120.pdf", name:"报告（原件）.pdf"}];</script>'
             '<iframe src="/generic2/web/viewer.html?file={{qzbFile}}"></iframe>'
             '<a href="./W0202301.docx">附件：报告.docx</a><a href="/index.html">首页</a>').encode()
-    links = adapter_for("trs").links(Page(url=PINGTAN + "202301/t1.html", role="report", body=html,
+    links = adapter_for("trs").links(FetchedPage(url=PINGTAN + "202301/t1.html", role="report", body=html,
                                           hints={"title": "某县2022年度政府信息公开工作年度报告"}))
     assert {link.url for link in links} == {"http://www.pingtan.gov.cn/zwgk/P020230120.pdf",
                                             PINGTAN + "202301/W0202301.docx"}
@@ -70,11 +70,11 @@ def test_hanweb_datastore_records_and_dataproxy_pages() -> None:
 def test_generic_adapter_finds_the_column_from_navigation_labels() -> None:
     home = ('<a href="/xwzx/">新闻中心</a><a href="/zwgk/">政务公开</a><a href="https://www.gov.cn/">国务院</a>').encode()
     g = adapter_for("generic")
-    assert [(x.url, x.role) for x in g.links(Page(url="https://www.xjwq.gov.cn/", role="nav", body=home))] == [
+    assert [(x.url, x.role) for x in g.links(FetchedPage(url="https://www.xjwq.gov.cn/", role="nav", body=home))] == [
         ("https://www.xjwq.gov.cn/zwgk/", "nav")]
     col = ('<a href="/zwgk/zfxxgkzn.htm">政府信息公开指南</a><a href="/zwgk/zfxxgknb.htm">政府信息公开年报</a>'
            '<a href="/zwgk/tzgg.htm">政务公开</a>').encode()
-    assert [(x.url, x.role) for x in g.links(Page(url="https://www.xjwq.gov.cn/zwgk/", role="nav", body=col))] == [
+    assert [(x.url, x.role) for x in g.links(FetchedPage(url="https://www.xjwq.gov.cn/zwgk/", role="nav", body=col))] == [
         ("https://www.xjwq.gov.cn/zwgk/zfxxgknb.htm", "list")]  # once the column is found, stop exploring
 
 

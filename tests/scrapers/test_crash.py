@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.dataset import open_dataset
+from pipeline.store.dataset import open_dataset
 from scrapers import Archive, Store
 
 from .conftest import Sim, build
@@ -30,13 +30,13 @@ SOURCES = ("sim-trs", "sim-hanweb", "sim-gd", "sim-hunan", "sim-generic")
 
 
 def xxgk_run(sources: Path, data: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--sources", str(sources), "--all",
+    return subprocess.Popen([sys.executable, "-m", "pipeline.commands.cli", "run", "--sources", str(sources), "--all",
                              "--data", str(data), "--jobs", "0", "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
 
 def completed(sources: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--sources", str(sources), "--all",
+    return subprocess.run([sys.executable, "-m", "pipeline.commands.cli", "run", "--sources", str(sources), "--all",
                            "--data", str(data), "--jobs", "0", "--quiet"], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
 

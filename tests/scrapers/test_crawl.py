@@ -8,9 +8,9 @@ import itertools
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.coverage import coverage
-from pipeline.dataset import read_table
-from pipeline.jobs import DataDir, crawl, extract_new
+from pipeline.products.coverage import coverage
+from pipeline.runs.jobs import DataDir, crawl, extract_new
+from pipeline.store.dataset import read_table
 from scrapers import Archive, Store, load_sources
 
 from .conftest import TEST_SETTINGS, Sim

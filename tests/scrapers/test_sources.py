@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from pipeline.regions import _table
+from pipeline.normalise.regions import _table
 from scrapers import CrawlSettings, SourceError, load_sources, parse_sources, select
 from scrapers.sources import DEFAULT_PATH
 

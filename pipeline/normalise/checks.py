@@ -1,0 +1,148 @@
+"""The accounting identities (勾稽关系) as data: one `Check` row per identity instance.
+
+Printed values are never corrected: a report that breaks an identity keeps its numbers and gets a
+failing check. Printed blanks and marks ("/", "—", "无") count as 0 when every other cell of the
+identity is present; a cell that could not be read (missing, ambiguous, unreadable) makes the
+check `uncertain`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pipeline.normalise.report import CellValue, Check, SectionText, Severity
+from pipeline.template.codebook import T3_COLS, T4_COLS, T4_ROWS, t3_leaves, t3_rows
+
+Cells = dict[tuple[str, str, str], CellValue]
+_BLANKISH = {"blank", "slash", "dash", "none", "zero_or_blank"}
+_EPS = 1e-6
+
+
+def _val(cells: Cells, key: tuple[str, str, str]) -> float | None:
+    """The value used in identities: a number, 0 for printed blanks, None when unknown."""
+    cell = cells.get(key)
+    if cell is None:
+        return None
+    if cell.flag == "number":
+        return cell.value
+    if cell.flag in _BLANKISH:
+        return 0.0
+    return None
+
+
+def _sum_check(rule: str, scope: str, cells: Cells, lhs: Iterable[tuple[str, str, str]],
+               rhs: Iterable[tuple[str, str, str]], severity: Severity = "hard") -> Check:
+    lv = [_val(cells, k) for k in lhs]
+    rv = [_val(cells, k) for k in rhs]
+    if any(v is None for v in lv + rv):
+        n_missing = sum(v is None for v in lv + rv)
+        known_l = sum(v for v in lv if v is not None)
+        known_r = sum(v for v in rv if v is not None)
+        return Check(rule=rule, scope=scope, lhs=known_l, rhs=known_r, status="uncertain",
+                     severity=severity, detail=f"{n_missing} cell(s) unreadable")
+    left = sum(v for v in lv if v is not None)
+    right = sum(v for v in rv if v is not None)
+    ok = abs(left - right) < _EPS
+    return Check(rule=rule, scope=scope, lhs=left, rhs=right, status="pass" if ok else "fail",
+                 severity=severity)
+
+
+def t3_checks(cells: Cells, era: str) -> list[Check]:
+    out: list[Check] = []
+    apps = T3_COLS[:-1]
+    for c in T3_COLS:
+        out.append(_sum_check("T3-FLOW", c, cells, [("t3", "t3.r1", c), ("t3", "t3.r2", c)],
+                              [("t3", "t3.r3.7", c), ("t3", "t3.r4", c)]))
+    for c in T3_COLS:
+        out.append(_sum_check("T3-LEAF", c, cells, [("t3", "t3.r3.7", c)],
+                              [("t3", leaf, c) for leaf in t3_leaves(era)]))
+    for r in t3_rows(era):
+        out.append(_sum_check("T3-COL", r, cells, [("t3", r, "tot")], [("t3", r, c) for c in apps]))
+    for group in ("t3.r3.3", "t3.r3.4", "t3.r3.5", "t3.r3.6"):
+        if era != "2021" and group == "t3.r3.6":
+            continue
+        for c in T3_COLS:
+            if ("t3", group, c) in cells:  # a printed, non-standard subtotal row
+                leaves = [leaf for leaf in t3_leaves(era) if leaf.startswith(group + ".")]
+                out.append(_sum_check("T3-GRP", f"{group}:{c}", cells, [("t3", group, c)],
+                                      [("t3", leaf, c) for leaf in leaves]))
+    out.append(_dom("T3-DOM", "t3", cells))
+    return out
+
+
+def t4_checks(cells: Cells) -> list[Check]:
+    out = [_sum_check("T4-SUM", r, cells, [("t4", r, "tot")], [("t4", r, c) for c in T4_COLS[:-1]])
+           for r in T4_ROWS]
+    out.append(_dom("T4-DOM", "t4", cells))
+    return out
+
+
+def t2_checks(cells: Cells, era: str) -> list[Check]:
+    out = [_dom("T2-DOM", "t2", cells, signed={"items_delta"}, decimal={"amount_wan", "proc_amount"})]
+    fee = cells.get(("t2", "t2.i8.fee", "amount_wan"))
+    if era == "2021" and fee is not None and fee.flag == "number" and fee.value is not None:
+        bad = fee.value > 1e7 or ("元" in fee.raw and "万元" not in fee.raw)
+        out.append(Check(rule="T2-UNIT", scope="t2.i8.fee:amount_wan", lhs=fee.value, rhs=1e7,
+                         status="fail" if bad else "pass", severity="soft"))
+    if era == "2019":
+        for r in ("t2.i1.reg", "t2.i1.nds"):
+            a, b = _val(cells, ("t2", r, "pub_new")), _val(cells, ("t2", r, "pub_total"))
+            if a is not None and b is not None:
+                out.append(Check(rule="T2v19-PUB", scope=r, lhs=a, rhs=b,
+                                 status="pass" if a <= b + _EPS else "fail", severity="soft"))
+    return out
+
+
+def _dom(rule: str, table: str, cells: Cells, *, signed: set[str] | None = None,
+         decimal: set[str] | None = None) -> Check:
+    """Every printed number of the table is a count: an integer ≥ 0."""
+    signed, decimal = signed or set(), decimal or set()
+    bad = []
+    for (t, row, col), cell in sorted(cells.items()):
+        if t != table or cell.flag != "number" or cell.value is None:
+            continue
+        v = cell.value
+        if (v < 0 and col not in signed) or (col not in decimal and abs(v - round(v)) > _EPS):
+            bad.append(f"{row}:{col}={cell.raw}")
+    return Check(rule=rule, scope=table, lhs=float(len(bad)), rhs=0.0, status="fail" if bad else "pass",
+                 severity="hard", detail="; ".join(bad[:10]))
+
+
+_NUM = r"(\d+)\s*件"
+
+
+def text_checks(cells: Cells, sections: list[SectionText], era: str | None) -> list[Check]:
+    """Soft checks of numbers quoted in the narrative against the tables (T3-TXT, T4-TXT, T3-FEE)."""
+    overview = " ".join(s.text for s in sections if s.code in {"overview", "requests", "appeals"})
+    text = unicodedata.normalize("NFKC", overview)
+    out: list[Check] = []
+    r1, r2 = _val(cells, ("t3", "t3.r1", "tot")), _val(cells, ("t3", "t3.r2", "tot"))
+    m = re.search(r"(?:共|全年|本年度?)?收到[^。;；]{0,30}?申请\D{0,6}?" + _NUM, text)
+    if m and r1 is not None:
+        quoted = float(m.group(1))
+        ok = quoted == r1 or (r2 is not None and quoted == r1 + r2)
+        out.append(Check(rule="T3-TXT", scope="t3.r1:tot", lhs=quoted, rhs=r1,
+                         status="pass" if ok else "fail", severity="soft", detail=m.group(0)[:60]))
+    m = re.search(r"结转(?:到|至)?下(?:一)?年度?[^。;；\d]{0,10}?" + _NUM, text) or re.search(
+        _NUM + r"[^。;；\d]{0,6}结转(?:到|至)?下(?:一)?年度?", text)
+    r4 = _val(cells, ("t3", "t3.r4", "tot"))
+    if m and r4 is not None:
+        quoted = float(m.group(1))
+        out.append(Check(rule="T3-TXT", scope="t3.r4:tot", lhs=quoted, rhs=r4,
+                         status="pass" if quoted == r4 else "fail", severity="soft", detail=m.group(0)[:60]))
+    m = re.search(r"行政复议\D{0,4}?" + _NUM, text)
+    rev = _val(cells, ("t4", "t4.rev", "tot"))
+    if m and rev is not None:
+        quoted = float(m.group(1))
+        out.append(Check(rule="T4-TXT", scope="t4.rev:tot", lhs=quoted, rhs=rev,
+                         status="pass" if quoted == rev else "fail", severity="soft", detail=m.group(0)[:60]))
+    nofee = _val(cells, ("t3", "t3.r3.6.2", "tot"))
+    if era == "2021" and nofee:
+        other = " ".join(s.text for s in sections if s.code == "other")
+        ok = "信息处理费" in other or "收费" in other
+        out.append(Check(rule="T3-FEE", scope="t3.r3.6.2:tot", lhs=nofee, rhs=None,
+                         status="pass" if ok else "fail", severity="soft",
+                         detail="section 六 should report 信息处理费 when requests lapsed for unpaid fees"))
+    return out

@@ -1,0 +1,306 @@
+"""Grids → template cells, by row labels and column headers (never by the n-th number).
+
+Rows of all the document's tables are walked in order, so a statistical table cut into several
+grids (page breaks pasted into a CMS, PDF pages) continues with the header it already has. Header
+rows set the column map; a data row's code comes from its most specific label cell, with the
+labels of the spanning group cells as context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractors.model import Cell, Table
+from pipeline.normalise.report import CellValue
+from pipeline.template.codebook import T3_COLS, aliases, unit_of
+from pipeline.template.labels import norm
+from pipeline.template.values import parse_cell
+
+_CAPTION = re.compile(r"第二十条第[(\[]?([一二三四五六七八九十])[)\]]?项")
+_T4_ROW_PAT = (("t4.lit.rev", "复议后起诉"), ("t4.lit.dir", "直接起诉"), ("t4.rev", "行政复议"))
+
+
+def _is_value(text: str) -> bool:
+    return parse_cell(text).flag in {"number", "blank", "slash", "dash", "none"}
+
+
+@lru_cache(maxsize=1 << 14)
+def _match(table: str, axis: str, label: str) -> str | None:
+    """The code whose longest alias occurs in `label` (aliases are sorted longest first)."""
+    for code, alias in aliases(table, axis):
+        if alias and alias in label:
+            return code
+    return None
+
+
+def _row_code(table: str, labels: list[str]) -> str | None:
+    if not labels:
+        return None
+    last, joined = labels[-1], "".join(labels)
+    if table == "t3":
+        if re.fullmatch(r"3\.?其他", last) and "其他处理" in joined:
+            return "t3.r3.6.3"
+        if last in {"其他", "3.其他"}:
+            return "t3.r3.6.3" if "其他处理" in joined else None
+    code = _match(table, "row", last)
+    if code is None and table != "t3":
+        code = _match(table, "row", joined)
+    return code
+
+
+@dataclass
+class GridRead:
+    """Cells found per table code, plus which printed rows were seen."""
+
+    cells: dict[str, dict[tuple[str, str], CellValue]] = field(default_factory=dict)
+    rows_seen: dict[str, set[str]] = field(default_factory=dict)
+    headers: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _table_of_row(labels: list[str], current: str | None) -> str | None:
+    joined = "".join(labels)
+    if _CAPTION.search(joined):
+        return "t2"
+    order = [current] if current else []
+    order += [t for t in ("t3", "t2", "t4") if t != current]
+    for t in order:
+        if t and _row_code(t, labels):
+            return t
+    return None
+
+
+# --- the steps: tables → rows → roles (with the header context carried down) → cells ------------
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """One printed row of one grid: its slots, their normalised texts, its distinct cells."""
+
+    table: Table
+    slots: tuple[Cell | None, ...]
+    texts: tuple[str, ...]
+    anchors: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rows above say about the next one: the table being read and its column headers."""
+
+    current: str | None = None
+    colmap: Mapping[int, str] = field(default_factory=dict)
+    t4map: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    header_rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderRow:
+    table: str
+    cols: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    """A labelled row: its code, and which slot holds which column (empty for Table 4 labels)."""
+
+    row: GridRow
+    table: str
+    code: str
+    cols: Mapping[int, str]
+    label_cols: frozenset[int]
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class T4Values:
+    """A row of Table 4 numbers under the two-level header (its labels are in the header)."""
+
+    row: GridRow
+    t4map: Mapping[int, tuple[str, str]]
+
+
+Role = HeaderRow | DataRow | T4Values
+
+
+def tables_to_rows(tables: tuple[Table, ...]) -> Iterator[GridRow]:
+    """Every row of every grid in document order, so a table cut by page breaks reads on."""
+    for table in tables:
+        for slots in table.grid():
+            texts = tuple(norm(c.text) if c else "" for c in slots)
+            yield GridRow(table, tuple(slots), texts, tuple(_distinct(slots)))
+
+
+def header_to_context(row: GridRow, ctx: Context, table_code: str) -> Context:
+    """A header row of `table_code`: stacked with the header rows right above it of the same table."""
+    above = ctx.header_rows if ctx.current == table_code else ()
+    rows = (*above, row.texts)
+    colmap, t4map = _colmap(table_code, [list(r) for r in rows])
+    return Context(table_code, colmap, t4map, rows)
+
+
+def labels_of(row: GridRow) -> tuple[list[str], frozenset[int]]:
+    """The row's label texts and the slots they sit in (cells that are not values)."""
+    labelled = [c for c in row.anchors if c.text.strip() and not _is_value(c.text)]
+    return [norm(c.text) for c in labelled], frozenset(c.col for c in labelled)
+
+
+def data_row(row: GridRow, ctx: Context, table_code: str, labels: list[str], label_cols: frozenset[int]) -> DataRow | None:
+    code = _row_code(table_code, labels)
+    if code is None:
+        return None
+    cols: Mapping[int, str] = ctx.colmap if table_code != "t4" else {}
+    if not cols and table_code == "t3":  # no header seen: seven value cells are the seven applicant columns
+        values = [c for c in row.anchors if c.col not in label_cols]
+        if len(values) == len(T3_COLS):
+            cols = {v.col: col for v, col in zip(values, T3_COLS, strict=True)}
+    return DataRow(row, table_code, code, cols, label_cols, "grid" if ctx.colmap else "grid-position")
+
+
+def _t4_value_row(row: GridRow, ctx: Context, labels: list[str]) -> bool:
+    """Numbers under the Table 4 header, or nothing but printed blanks (a blank template)."""
+    return ctx.current == "t4" and bool(ctx.t4map) and (
+        any(_is_value(t) and t for t in row.texts) or (not labels and all(not t or _is_value(t) for t in row.texts)))
+
+
+def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
+    """One step of the walk: the row's role, and the context the next row sees."""
+    joined = "".join(dict.fromkeys(t for t in row.texts if t))
+    if _CAPTION.search(joined):  # a 第二十条 caption starts Table 2 afresh
+        ctx = Context("t2", {}, ctx.t4map, ())
+        if all(_is_value(t) or _CAPTION.search(t) for t in row.texts if t):
+            return ctx, None
+    header_table = _header_table(list(row.texts), ctx.current)
+    if header_table:
+        ctx = header_to_context(row, ctx, header_table)
+        return ctx, HeaderRow(header_table, frozenset(ctx.colmap.values()))
+    ctx = Context(ctx.current, ctx.colmap, ctx.t4map, ())
+    labels, label_cols = labels_of(row)
+    table_code = _table_of_row(labels, ctx.current)
+    if table_code is None:
+        return ctx, (T4Values(row, ctx.t4map) if _t4_value_row(row, ctx, labels) else None)
+    ctx = Context(table_code, ctx.colmap, ctx.t4map, ())
+    return ctx, data_row(row, ctx, table_code, labels, label_cols)
+
+
+def rows_to_roles(rows: Iterable[GridRow]) -> Iterator[Role]:
+    ctx = Context()
+    for row in rows:
+        ctx, role = row_to_role(row, ctx)
+        if role is not None:
+            yield role
+
+
+def roles_to_read(roles: Iterable[Role]) -> GridRead:
+    """Cells from the roles: the first printing of a cell wins (a repeated header row adds nothing)."""
+    out = GridRead()
+    for role in roles:
+        if isinstance(role, HeaderRow):
+            out.headers.setdefault(role.table, set()).update(role.cols)
+        elif isinstance(role, T4Values):
+            _take_t4(out, role.row.table, list(role.row.slots), dict(role.t4map))
+        else:
+            out.rows_seen.setdefault(role.table, set()).add(role.code)
+            _take_row(out, role)
+    return out
+
+
+def _take_row(out: GridRead, role: DataRow) -> None:
+    slots = role.row.slots
+    for slot_col, col in sorted(role.cols.items()):
+        if slot_col in role.label_cols:
+            continue
+        cell = slots[slot_col] if slot_col < len(slots) else None
+        if cell is None or cell.col in role.label_cols:
+            continue
+        bucket = out.cells.setdefault(role.table, {})
+        if (role.code, col) not in bucket:
+            bucket[(role.code, col)] = _cell_value(role.table, role.code, col, cell, role.row.table, method=role.method)
+
+
+def read_grids(tables: tuple[Table, ...]) -> GridRead:
+    """Template cells of all of a document's grids, by labels and headers."""
+    return roles_to_read(rows_to_roles(tables_to_rows(tables)))
+
+
+def _distinct(slots: list[Cell | None]) -> list[Cell]:
+    seen: set[int] = set()
+    out = []
+    for c in slots:
+        if c is not None and id(c) not in seen:
+            seen.add(id(c))
+            out.append(c)
+    return out
+
+
+def _header_table(texts: list[str], current: str | None) -> str | None:
+    """t2/t3/t4 when the row is a column header row of that table."""
+    if any(t and _is_value(t) and parse_cell(t).flag == "number" for t in texts):
+        return None
+    cells = list(dict.fromkeys(t for t in texts if t))
+    scores = {}
+    for table in ("t3", "t4", "t2"):
+        hits = sum(1 for t in cells if _match(table, "col", t) and not _match(table, "row", t))
+        scores[table] = hits
+    flat = "".join(cells)
+    if ("行政复议" in flat and "行政诉讼" in flat) or "复议后起诉" in flat or (
+            scores["t4"] >= 2 and ("结果维持" in flat or "尚未审结" in flat)):
+        return "t4"
+    if scores["t3"] >= 2 or (current == "t3" and scores["t3"] >= 1 and "自然人" in "".join(cells)):
+        return "t3"
+    if scores["t2"] >= 1 and any("信息内容" in t or "件数" in t or "数量" in t or "金额" in t for t in cells):
+        return "t2"
+    return None
+
+
+def _colmap(table_code: str, rows: list[list[str]]) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
+    width = max(len(r) for r in rows)
+    colmap: dict[int, str] = {}
+    t4map: dict[int, tuple[str, str]] = {}
+    for c in range(width):
+        path = [r[c] for r in rows if c < len(r) and r[c]]
+        if not path:
+            continue
+        if table_code == "t4":
+            joined = "".join(dict.fromkeys(path))
+            row = next((code for code, kw in _T4_ROW_PAT if kw in joined), None)
+            col = _match("t4", "col", path[-1])
+            if row and col:
+                t4map[c] = (row, col)
+            continue
+        col = _match(table_code, "col", path[-1])
+        if col and col != "org":
+            colmap[c] = col
+    return colmap, t4map
+
+
+def _take_t4(out: GridRead, table: Table, slots: list[Cell | None], t4map: dict[int, tuple[str, str]]) -> None:
+    bucket = out.cells.setdefault("t4", {})
+    for c, (row, col) in sorted(t4map.items()):
+        cell = slots[c] if c < len(slots) else None
+        if cell is None or ((row, col) in bucket and bucket[(row, col)].flag != "blank"):
+            continue
+        bucket[(row, col)] = _cell_value("t4", row, col, cell, table, method="grid")
+        out.rows_seen.setdefault("t4", set()).add(row)
+
+
+OCR_MIN_CONFIDENCE = 0.9
+"""A number or mark the OCR engine read with less confidence than this is left null with a reason.
+
+A mark counts too: "/" counts as 0 in the identities, and the engine mistakes "1" for "/".
+"""
+
+
+def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *, method: str) -> CellValue:
+    parsed = parse_cell(cell.text)
+    value, flag = parsed.value, parsed.flag
+    reason = "" if flag != "text" else f"unreadable cell text {cell.text.strip()[:40]!r}"
+    if table.method == "ocr" and flag in {"number", "slash", "dash"} and cell.confidence < OCR_MIN_CONFIDENCE:
+        value, flag = None, "ambiguous"
+        reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
+    return CellValue(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
+                     flag=flag, reason=reason, page=cell.page,
+                     method="ocr" if table.method == "ocr" else method,
+                     locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",
+                     unit=parsed.unit or unit_of(table_code, col), confidence=cell.confidence)

@@ -1,0 +1,87 @@
+"""The canonical records the pipeline produces: a report, its sections, cells and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.template.eras import Template
+
+__all__ = ["CellValue", "Check", "CheckStatus", "Report", "SectionText", "Severity", "Status", "Template"]
+
+Status = Literal["ok", "partial", "failed"]
+CheckStatus = Literal["pass", "fail", "uncertain"]
+Severity = Literal["hard", "soft"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CellValue:
+    """One codebook cell of one report: the printed text and the value read from it.
+
+    `flag` says what was printed: number, blank, zero-like marks ("/", "—", "无"), unreadable
+    text, or that the cell could not be located (`missing`) or recovered (`ambiguous`);
+    `value` is null for everything but a number. `reason` explains every null that is not a
+    printed blank/mark. `locator` points at the source: ``table[i]/r<row>/c<col>`` for grids,
+    ``text[<start>:<end>]`` (character offsets) for flattened text.
+    """
+
+    table: str
+    row: str
+    col: str
+    value: float | None
+    raw: str
+    flag: str
+    reason: str = ""
+    page: int | None = None
+    method: str = ""
+    locator: str = ""
+    unit: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Check:
+    rule: str
+    scope: str
+    lhs: float | None
+    rhs: float | None
+    status: CheckStatus
+    severity: Severity
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionText:
+    ordinal: int
+    code: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    report_id: str
+    source: str
+    media_type: str
+    status: Status
+    error: str = ""
+    title: str | None = None
+    agency: str | None = None
+    region_code: str | None = None
+    region_name: str | None = None
+    admin_level: str | None = None
+    report_year: int | None = None
+    published: str | None = None
+    template: Template = "unknown"
+    doc_kind: str = "annual_report"
+    extractor: str = ""
+    extractor_version: str = ""
+    pipeline_version: str = ""
+    captured_at: str | None = None
+    url: str | None = None
+    """Where the document was published (from the capture or the archiver's header), if known."""
+    index_number: str | None = None
+    """The portal's 索引号 (its prefix is the organisation / unified social credit code)."""
+    sections: tuple[SectionText, ...] = field(default=())
+    cells: tuple[CellValue, ...] = field(default=())
+    checks: tuple[Check, ...] = field(default=())

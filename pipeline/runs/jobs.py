@@ -1,0 +1,263 @@
+"""Scheduled jobs: crawl → extract only new captures → update the dataset, safely unattended.
+
+A data directory holds everything a job touches:
+
+    DATA/raw/warc/*.warc.gz     the archive (scrapers.archive)
+    DATA/raw/crawl.sqlite       crawl state + capture index + which captures were extracted
+    DATA/logs/xxgk.jsonl        JSON-lines log, one event per line
+    DATA/.xxgk.lock             flock held for the whole job: two scheduled runs never share DATA
+
+Extraction picks the captures of report pages and attachments whose document (SHA-256 of the
+decoded bytes) has not been extracted yet; a document seen under several URLs is extracted once,
+under its smallest URL, so an interrupted job ends with the same dataset as an uninterrupted one.
+The dataset is written before the documents are marked extracted, so a crash in between only
+means extracting them again (the dataset writer replaces by report id).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+from extractors import Member, SourceRef, container_for, sniff
+from pipeline.normalise.report import Report
+from pipeline.runs.executors import run_items
+from pipeline.runs.process import expand
+from pipeline.runs.settings import DEFAULTS
+from pipeline.store.dataset import write_dataset
+from scrapers import (
+    Archive,
+    Capture,
+    Crawler,
+    CrawlResult,
+    CrawlState,
+    Fetcher,
+    Source,
+    Store,
+    WarcReplayTransport,
+    make_client,
+)
+from scrapers.state import now_iso
+
+LOG = logging.getLogger("xxgk.jobs")
+EXTRACT_ROLES = ("report", "attachment")
+
+
+class LockHeld(RuntimeError):
+    """Another job holds the data directory."""
+
+
+@dataclass(frozen=True, slots=True)
+class DataDir:
+    root: Path
+
+    @property
+    def warc(self) -> Path:
+        return self.root / "raw" / "warc"
+
+    @property
+    def db(self) -> Path:
+        return self.root / "raw" / "crawl.sqlite"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "logs" / "xxgk.jsonl"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".xxgk.lock"
+
+
+@contextmanager
+def data_lock(data: DataDir) -> Iterator[None]:
+    """An exclusive flock on DATA/.xxgk.lock (released by the kernel even after kill -9)."""
+    data.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data.lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            raise LockHeld(f"{data.root}: another xxgk job holds the lock (pid {holder or '?'})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+class JsonLines(logging.Handler):
+    """One JSON object per line: time, level, logger, event and the event's fields."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.INFO)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("a", encoding="utf-8")
+        self._guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        entry: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "level": record.levelname.lower(), "logger": record.name, "event": record.getMessage(),
+            "pid": record.process,
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
+        line = json.dumps(entry, ensure_ascii=False, default=str)
+        with self._guard:
+            self._fh.write(line + "\n")
+            self._fh.flush()
+
+    def close(self) -> None:
+        with self._guard:
+            self._fh.close()
+        super().close()
+
+
+@contextmanager
+def json_logging(data: DataDir) -> Iterator[JsonLines]:
+    handler = JsonLines(data.log)
+    root = logging.getLogger("xxgk")
+    root.addHandler(handler)
+    old = root.level
+    root.setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old)
+        handler.close()
+
+
+def event(name: str, **fields: object) -> None:
+    LOG.info(name, extra={"fields": fields})
+
+
+class StopFlag:
+    """Set by SIGTERM/SIGINT: the crawl finishes the page in hand and stops cleanly."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def set(self, signum: int = 0, frame: FrameType | None = None) -> None:
+        self._event.set()
+
+    @contextmanager
+    def installed(self) -> Iterator[StopFlag]:
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        old = {s: signal.signal(s, self.set) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield self
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+
+
+# -- crawl -------------------------------------------------------------------------------------------
+def crawl(data: DataDir, sources: list[Source], *, workers: int = 4, replay: list[Path] | None = None,
+          should_stop: Callable[[], bool] = lambda: False) -> CrawlResult:
+    """Crawl `sources` into DATA's archive (resuming an interrupted run of the same sources).
+
+    With `replay`, the same crawl runs against those WARC files instead of the network."""
+    store = Store(data.db)
+    try:
+        archive = Archive(store, data.warc)
+        if archive.recovered:
+            event("archive_recovered", captures=archive.recovered)
+        settings = sources[0].settings if sources else None
+        transport = WarcReplayTransport(replay) if replay is not None else None
+        client = make_client(settings, transport=transport)
+        try:
+            fetcher = Fetcher(client, log=lambda name, **kw: event(name, **kw))
+            crawler = Crawler(fetcher=fetcher, archive=archive, state=CrawlState(store), should_stop=should_stop)
+            return crawler.run(sources, workers=workers)
+        finally:
+            client.close()
+    finally:
+        store.close()
+
+
+# -- extract -----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ExtractStats:
+    documents: int
+    reports: int
+    added: int
+    replaced: int
+    partitions: int = 0
+
+
+def pending_documents(archive: Archive) -> list[tuple[str, str, list[Capture]]]:
+    """(sha256, canonical URL, captures) for every document not yet extracted under that URL."""
+    placeholders = ",".join("?" for _ in EXTRACT_ROLES)
+    caps = archive.captures(f"role IN ({placeholders}) AND http_status BETWEEN 200 AND 299 AND length > 0",
+                            EXTRACT_ROLES)
+    by_sha: dict[str, list[Capture]] = {}
+    for c in caps:
+        by_sha.setdefault(c.sha256, []).append(c)
+    done = {r["sha256"]: r["url"] for r in archive.store.query("SELECT sha256, url FROM extracted")}
+    out = []
+    for sha, group in sorted(by_sha.items()):
+        url = min(c.url for c in group)
+        if done.get(sha) != url:
+            out.append((sha, url, group))
+    return out
+
+
+def _work_items(archive: Archive, sha: str, url: str, group: list[Capture]) -> list[Member | Report]:
+    first = min(group, key=lambda c: (c.url != url, c.captured_at, c.id))
+    data = archive.body(first)
+    captured = min(c.captured_at for c in group)
+    hints = [("url", url)]
+    for key in ("title", "published", "rendition", "parent"):
+        value = first.hints.get(key)
+        if value:
+            hints.append((key, value))
+    source = SourceRef(uri=url, sha256=sha, captured_at=captured, capture_id=first.record_id)
+    if container_for(sniff(data)) is not None:  # e.g. a crawled-records CSV: one report per row
+        return [replace(i, source=replace(i.source, captured_at=captured)) if isinstance(i, Member) else i
+                for i in expand(data, source)]
+    headers = (("Content-Type", first.content_type),) if first.content_type else ()
+    return [Member(data=data, source=source, hints=tuple(hints), headers=headers)]
+
+
+def extract_new(data: DataDir, out: Path, *, jobs: int = DEFAULTS.jobs, timeout: float = DEFAULTS.timeout,
+                on_report: Callable[[Report], None] | None = None) -> ExtractStats:
+    """Extract the documents captured since the last extraction and merge them into `out`."""
+    store = Store(data.db)
+    try:
+        archive = Archive(store, data.warc)
+        pending = pending_documents(archive)
+        items: list[Member | Report] = []
+        for sha, url, group in pending:
+            items.extend(_work_items(archive, sha, url, group))
+        reports = list(run_items(items, jobs=jobs, timeout=timeout, on_done=on_report))
+        if not pending:
+            return ExtractStats(0, 0, 0, 0)
+        stats = write_dataset(out, reports)
+        status = {r.report_id: r.status for r in reports}
+        with store.transaction() as db:
+            for sha, url, _ in pending:
+                db.execute("INSERT OR REPLACE INTO extracted (sha256, url, status, at) VALUES (?, ?, ?, ?)",
+                           (sha, url, status.get(sha, "container"), now_iso()))
+        event("extracted", documents=len(pending), reports=len(reports), added=stats.added, replaced=stats.replaced)
+        return ExtractStats(len(pending), len(reports), stats.added, stats.replaced, stats.partitions)
+    finally:
+        store.close()

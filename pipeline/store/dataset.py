@@ -1,0 +1,293 @@
+"""The Parquet dataset: four tables, hive-partitioned by report_year, written deterministically.
+
+    DIR/reports/report_year=2023/part-0.parquet
+    DIR/sections/…   DIR/cells/…   DIR/checks/…
+
+Same inputs → byte-identical files (rows sorted, no timestamps, fixed writer options). Adding
+inputs merges them in without duplicates (a report is keyed by `report_id`, the digest of its
+bytes). Every file is written to a temporary name and renamed into place, and `reports` is
+written last, so a crash mid-write leaves a readable dataset in which every report row has its
+cells.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import fsspec
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from pipeline.normalise.report import Report
+from pipeline.store.schema import COLUMNS, arrow_schema
+
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+SOURCES_SEP = "|"
+"""Separator of the `sources` column (every path/URL one report's bytes came from)."""
+
+TABLES: dict[str, pa.Schema] = {name: arrow_schema(cols) for name, cols in COLUMNS.items()}
+"""The Parquet schema of each table, made from `schema.COLUMNS` (reports last)."""
+_SORT = {
+    "reports": ["report_id"],
+    "sections": ["report_id", "ordinal"],
+    "cells": ["report_id"],
+    "checks": ["report_id"],
+}
+
+
+def _rows(table: str, r: Report) -> list[dict[str, object]]:
+    if table == "reports":
+        n_null = sum(1 for c in r.cells if c.value is None)
+        import datetime as dt
+
+        return [{
+            "report_id": r.report_id, "source": r.source, "sources": r.source, "url": r.url,
+            "index_number": r.index_number, "media_type": r.media_type, "title": r.title,
+            "agency": r.agency, "region_code": r.region_code, "region_name": r.region_name,
+            "admin_level": r.admin_level, "published": dt.date.fromisoformat(r.published) if r.published else None,
+            "template": r.template, "doc_kind": r.doc_kind, "status": r.status, "error": r.error or None,
+            "n_cells": len(r.cells), "n_cells_null": n_null,
+            "n_checks_failed": sum(1 for c in r.checks if c.status == "fail"),
+            "extractor": r.extractor or None, "extractor_version": r.extractor_version or None,
+            "pipeline_version": r.pipeline_version, "captured_at": r.captured_at,
+        }]
+    if table == "sections":
+        return [{"report_id": r.report_id, "ordinal": s.ordinal, "code": s.code, "heading": s.heading,
+                 "text": s.text} for s in r.sections]
+    if table == "cells":
+        return [{"report_id": r.report_id, "table": c.table, "row": c.row, "col": c.col,
+                 "value": c.value, "raw": c.raw, "flag": c.flag, "reason": c.reason or None, "unit": c.unit or None,
+                 "page": c.page, "method": c.method, "locator": c.locator or None, "confidence": c.confidence}
+                for c in r.cells]
+    return [{"report_id": r.report_id, "rule": c.rule, "scope": c.scope, "lhs": c.lhs, "rhs": c.rhs,
+             "status": c.status, "severity": c.severity, "detail": c.detail or None} for c in r.checks]
+
+
+def _part(year: int | None) -> str:
+    return f"report_year={NULL_PARTITION if year is None else year}"
+
+
+def _year(part: str) -> int | None:
+    v = part.rsplit("/", 1)[-1].split("=", 1)[1]
+    return None if v == NULL_PARTITION else int(v)
+
+
+_WRITE_OPTS: dict[str, object] = {"compression": "zstd", "use_dictionary": True, "write_statistics": True,
+                                  "row_group_size": 1 << 20, "store_schema": True}
+
+
+def _sort(table: pa.Table, name: str) -> pa.Table:
+    # Stable sort on the key: rows of one report keep their order.
+    keys = [(k, "ascending") for k in _SORT[name]]
+    return table.take(pc.sort_indices(table, sort_keys=keys)).replace_schema_metadata(None)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    added: int
+    replaced: int
+    partitions: int
+
+
+class DatasetWriter:
+    """Streams reports into the dataset at `out` (a local path or any fsspec URL).
+
+    Reports are spilled in batches to a staging folder, so memory stays flat however many
+    documents a run has; `close()` merges each touched partition with what is already there
+    (a report with the same id is replaced), sorts it and writes it under a temporary name
+    before renaming it into place. Partitions of other years are not rewritten.
+    """
+
+    def __init__(self, out: str | os.PathLike[str], *, batch: int = 400) -> None:
+        self.fs, self.root = fsspec.core.url_to_fs(os.fspath(out))
+        self.root = self.root.rstrip("/")
+        self.batch = batch
+        self._buffer: list[Report] = []
+        self._sources: dict[str, tuple[set[str], int | None]] = {}
+        """report_id → every source its bytes came from (this run and earlier ones), and its year."""
+        self._spills = 0
+        self._staging = f"{self.root}/.staging-{os.getpid()}"
+        self.fs.makedirs(self.root, exist_ok=True)
+        self._clean_stale_staging()
+
+    def _clean_stale_staging(self) -> None:
+        """Remove staging folders a crashed run left behind (its process is gone)."""
+        for path in self.fs.glob(f"{self.root}/.staging-*"):
+            pid = path.rstrip("/").rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                self.fs.rm(path, recursive=True)
+
+    def add(self, report: Report) -> None:
+        seen = self._sources.get(report.report_id)
+        if seen is not None:
+            # The same bytes again (another path or URL): one report with several sources.
+            seen[0].add(report.source)
+            return
+        self._sources[report.report_id] = ({report.source}, report.report_year)
+        self._buffer.append(report)
+        if len(self._buffer) >= self.batch:
+            self._spill()
+
+    def _spill(self) -> None:
+        if not self._buffer:
+            return
+        by_year: dict[int | None, list[Report]] = {}
+        for r in self._buffer:
+            by_year.setdefault(r.report_year, []).append(r)
+        for name, schema in TABLES.items():
+            for year, reports in by_year.items():
+                rows = [row for r in reports for row in _rows(name, r)]
+                path = f"{self._staging}/{name}/{_part(year)}/{self._spills:06d}.parquet"
+                self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+                with self.fs.open(path, "wb") as fh:
+                    pq.write_table(pa.Table.from_pylist(rows, schema=schema), fh, compression="zstd")
+        self._spills += 1
+        self._buffer = []
+
+    def _existing_years(self) -> dict[str, int | None]:
+        """Year of every report already in the dataset; earlier sources join the new reports'."""
+        out: dict[str, int | None] = {}
+        base = f"{self.root}/reports"
+        if not self.fs.exists(base):
+            return out
+        for part in sorted(self.fs.ls(base, detail=False)):
+            name = part.rstrip("/").rsplit("/", 1)[-1]
+            if not name.startswith("report_year="):
+                continue
+            with self.fs.open(f"{part.rstrip('/')}/part-0.parquet", "rb") as fh:
+                t = pq.read_table(fh, columns=["report_id", "source", "sources"])
+            for rid, src, srcs in zip(*(t.column(i).to_pylist() for i in range(3)), strict=True):
+                out[rid] = _year(name)
+                if rid in self._sources:
+                    self._sources[rid][0].update([src, *(srcs or "").split(SOURCES_SEP)])
+                    self._sources[rid][0].discard("")
+        return out
+
+    def close(self) -> WriteStats:
+        self._spill()
+        existing = self._existing_years()
+        new_ids = pa.array(sorted(self._sources), pa.string())
+        replaced = sum(1 for rid in self._sources if rid in existing)
+        touched = {y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
+        for name, schema in TABLES.items():  # reports last: a visible report has all its rows
+            for year in sorted(touched, key=lambda y: (y is None, y or 0)):
+                self._merge(name, schema, year, new_ids)
+        if self.fs.exists(self._staging):
+            self.fs.rm(self._staging, recursive=True)
+        return WriteStats(added=len(self._sources) - replaced, replaced=replaced, partitions=len(touched))
+
+    def _merge(self, name: str, schema: pa.Schema, year: int | None, new_ids: pa.Array) -> None:
+        final = f"{self.root}/{name}/{_part(year)}/part-0.parquet"
+        parts: list[pa.Table] = []
+        if self.fs.exists(final):
+            with self.fs.open(final, "rb") as fh:
+                old = pq.read_table(fh, schema=schema)
+            parts.append(old.filter(pc.invert(pc.is_in(old.column("report_id"), new_ids))))
+        staged = f"{self._staging}/{name}/{_part(year)}"
+        if self.fs.exists(staged):
+            for f in sorted(self.fs.ls(staged, detail=False)):
+                with self.fs.open(f, "rb") as fh:
+                    parts.append(pq.read_table(fh, schema=schema))
+        table = pa.concat_tables(parts) if parts else schema.empty_table()
+        if name == "reports" and table.num_rows:
+            table = self._with_min_sources(table)
+        if not table.num_rows:
+            if self.fs.exists(final):
+                self.fs.rm(final)
+            return
+        self._write_atomic(_sort(table, name), final)
+
+    def _with_min_sources(self, table: pa.Table) -> pa.Table:
+        """`sources` lists every path/URL the report's bytes came from; `source` is the first of them."""
+        ids = table.column("report_id").to_pylist()
+        old_src = table.column("source").to_pylist()
+        old_all = table.column("sources").to_pylist()
+        all_sources = [sorted(self._sources[i][0]) if i in self._sources else (a or s).split(SOURCES_SEP)
+                       for i, s, a in zip(ids, old_src, old_all, strict=True)]
+        table = table.set_column(table.schema.get_field_index("source"), "source",
+                                 pa.array([a[0] for a in all_sources], pa.string()))
+        return table.set_column(table.schema.get_field_index("sources"), "sources",
+                                pa.array([SOURCES_SEP.join(a) for a in all_sources], pa.string()))
+
+    def _write_atomic(self, table: pa.Table, path: str) -> None:
+        folder, name = path.rsplit("/", 1)
+        self.fs.makedirs(folder, exist_ok=True)
+        tmp = f"{folder}/.{name}.{os.getpid()}.tmp"
+        with self.fs.open(tmp, "wb") as fh:
+            pq.write_table(table, fh, **_WRITE_OPTS)
+            if hasattr(fh, "fileno"):
+                try:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                except (OSError, ValueError, io.UnsupportedOperation):
+                    pass
+        self.fs.mv(tmp, path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_dataset(out: str | os.PathLike[str], reports: Iterable[Report]) -> WriteStats:
+    """Merge `reports` into the dataset at `out` (created if needed); idempotent."""
+    writer = DatasetWriter(out)
+    for r in reports:
+        writer.add(r)
+    return writer.close()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The four tables as DataFrames, plus a wide view per statistical table."""
+
+    reports: pd.DataFrame
+    sections: pd.DataFrame
+    cells: pd.DataFrame
+    checks: pd.DataFrame
+
+    def wide(self, table: str) -> pd.DataFrame:
+        """One row per report, one column per cell id `row:col` of `table` (values; NaN when null)."""
+        df = self.cells[self.cells["table"] == table]
+        if df.empty:
+            return pd.DataFrame()
+        ids = df["row"] + ":" + df["col"]
+        wide = df.assign(cell=ids).pivot_table(index="report_id", columns="cell", values="value",
+                                               aggfunc="first", dropna=False)
+        order = list(dict.fromkeys(ids))
+        return wide.reindex(columns=order)
+
+
+def read_table(out: str | os.PathLike[str], name: str) -> pd.DataFrame:
+    fs, root = fsspec.core.url_to_fs(os.fspath(out))
+    base = f"{root.rstrip('/')}/{name}"
+    schema = TABLES[name]
+    files = sorted(f for f in fs.glob(f"{base}/report_year=*/part-0.parquet"))
+    if not files:
+        cols = [*schema.names, "report_year"]
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    part = pads.partitioning(pa.schema([("report_year", pa.string())]), flavor="hive")
+    ds = pads.dataset(files, format="parquet", partitioning=part, partition_base_dir=base,
+                      filesystem=pafs.PyFileSystem(pafs.FSSpecHandler(fs)),
+                      schema=schema.append(pa.field("report_year", pa.string())))
+    df = ds.to_table().to_pandas()
+    df["report_year"] = pd.to_numeric(df["report_year"].replace(NULL_PARTITION, None)).astype("Int16")
+    result: pd.DataFrame = df.sort_values(_SORT[name], kind="mergesort").reset_index(drop=True)
+    return result
+
+
+def open_dataset(out: str | os.PathLike[str]) -> Dataset:
+    """Read the dataset at `out` (a path or any fsspec URL) back as DataFrames."""
+    return Dataset(*(read_table(out, n) for n in ("reports", "sections", "cells", "checks")))
