@@ -2,8 +2,8 @@
 
 A refactor that intends no behaviour change must leave this output unchanged:
 
-    python scripts/corpus_digest.py /tmp/corpus > before.txt   # on the old commit
-    python scripts/corpus_digest.py /tmp/corpus > after.txt    # on the new one
+    python scripts/corpus_digest.py /tmp/corpus > before.txt   # on the old commit (builds the corpus once)
+    python scripts/corpus_digest.py /tmp/corpus > after.txt    # on the new one (same input files)
     diff before.txt after.txt
 
 Every format the generator renders is in it (text in every style, HTML pages, DOCX, XLSX, PDF via
@@ -53,14 +53,19 @@ def build(folder: Path, n: int = 24) -> Path:
 
 
 def main() -> None:
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/xxgk-corpus")
-    inp = build(folder)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    folder = Path(args[0] if args else "/tmp/xxgk-corpus")
+    inp = folder / "in"
+    if "--rebuild" in sys.argv or not inp.exists():  # LibreOffice and openpyxl stamp times: build once, reuse
+        inp = build(folder)
+    shutil.rmtree(folder / "dataset", ignore_errors=True)
     out = folder / "dataset"
-    xxgk = str(Path(sys.executable).parent / "xxgk")
-    opt = "--dataset" if "--dataset" in subprocess.run([xxgk, "extract", "--help"], capture_output=True,
+    cli = "pipeline.commands.cli" if (ROOT / "pipeline" / "commands" / "cli.py").exists() else "pipeline.cli"
+    xxgk = [sys.executable, "-m", cli]
+    opt = "--dataset" if "--dataset" in subprocess.run([*xxgk, "extract", "--help"], capture_output=True,
                                                       text=True).stdout else "--out"
     # no timeout: on a loaded machine a scan could time out in one run and not in the other
-    subprocess.run([xxgk, "extract", str(inp), opt, str(out), "--jobs", "2", "--timeout", "0", "--quiet"],
+    subprocess.run([*xxgk, "extract", str(inp), opt, str(out), "--jobs", "2", "--timeout", "0", "--quiet"],
                    check=False, cwd=folder, stdout=sys.stderr)
     for path in sorted(out.rglob("*")):
         if path.is_file() and path.suffix == ".parquet":
