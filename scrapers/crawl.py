@@ -25,7 +25,7 @@ from .archive import Archive, Capture, CaptureMeta
 from .client import Fetch, Fetcher
 from .sources import Source
 from .state import CrawlState, Item, NewLink
-from .urls import directory, host_of
+from .urls import directory, host_of, site_of
 
 LOG = logging.getLogger("xxgk.crawl")
 MAX_DEPTH = 12
@@ -56,15 +56,25 @@ class RunMemory:
 
 @dataclass(slots=True)
 class Scope:
-    """Where a source may go: its hosts, and for list/report pages its path prefixes."""
+    """Where a source may go: its hosts, and for list/report pages its path prefixes.
+
+    A navigation or column link to another host of the same site (`site_of`: a county's separate
+    政府信息公开平台 `xxgk.<county>.gov.cn` beside `www.<county>.gov.cn`) adds that host; any other
+    host (a news mirror, www.gov.cn) stays out."""
 
     hosts: set[str]
     prefixes: set[str]
     max_url_length: int
+    sites: set[str] = field(default_factory=set)
 
     def allows(self, url: str, role: str) -> bool:
-        if len(url) > self.max_url_length or host_of(url) not in self.hosts:
+        if len(url) > self.max_url_length:
             return False
+        host = host_of(url)
+        if host not in self.hosts:
+            if role not in ("nav", "list") or site_of(host) not in self.sites:
+                return False
+            self.hosts.add(host)
         return role in ("attachment", "nav", "robots") or under(url, tuple(sorted(self.prefixes)))
 
 
@@ -118,7 +128,11 @@ class Crawler:
                                           "depth = 0 AND final_url IS NOT NULL", (run_id, source.id)):
             prefixes.add(directory(row["final_url"]))
         hosts = {host_of(u) for u in source.start} | set(source.settings.hosts)
-        return Scope(hosts=hosts, prefixes=prefixes, max_url_length=source.settings.max_url_length)
+        # Hosts of the same site the run already went to (a resumed run keeps its widened scope).
+        hosts |= {host_of(row["url"]) for row in self.state.store.query(
+            "SELECT url FROM frontier WHERE run_id = ? AND source_id = ?", (run_id, source.id))}
+        return Scope(hosts=hosts, prefixes=prefixes, max_url_length=source.settings.max_url_length,
+                     sites={site_of(h) for h in hosts})
 
     def crawl_source(self, source: Source, run_id: int) -> SourceResult:
         adapter = adapter_for(source.adapter)
@@ -191,7 +205,9 @@ class Crawler:
         def follow(target: str) -> bool:
             return scope.allows(target, item.role) or (item.depth == 0 and host_of(target) in scope.hosts)
 
-        fetch = self.fetcher.fetch(item.url, source.settings, follow=follow)
+        form = item.hints.get("form")
+        fetch = self.fetcher.fetch(item.url, source.settings, follow=follow,
+                                   form=form.encode("utf-8") if form is not None else None)
         for hop in fetch.hops:
             self.archive.store_exchange(hop, replace(meta, role="redirect"))
         final = fetch.final
