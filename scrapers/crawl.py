@@ -21,8 +21,10 @@ from dataclasses import dataclass, field, replace
 from .access import BLOCKING, state_of_status
 from .adapters import Adapter, FetchedPage, FoundLink, adapter_for
 from .adapters.base import under
+from .adapters.detect import detect
 from .archive import Archive, Capture, CaptureMeta
 from .client import Fetch, Fetcher
+from .identity import SiteIdentity, site_identity
 from .sources import Source
 from .state import CrawlState, Item, NewLink
 from .urls import directory, host_of, site_of
@@ -139,6 +141,8 @@ class Crawler:
         scope = self._scope(source, adapter, run_id)
         seeds = [NewLink(url=link.url, role=link.role, hints=link.hints) for link in adapter.seeds(source)]
         with self.state.store.transaction() as db:
+            CrawlState.record_source(db, source_id=source.id, start=source.start, agency=source.agency,
+                                     region=source.region, adapter=source.adapter, since=source.since)
             self.state.add(db, run_id, source.id, seeds)
         new = 0
         while not self.should_stop():
@@ -221,7 +225,10 @@ class Crawler:
         def page_links(body: bytes) -> list[FoundLink]:
             page = FetchedPage(url=final.url, role=item.role, body=body, content_type=final.header("content-type") or "",
                         depth=item.depth, hints=item.hints)
+            learned.append(page)
             return adapter.links(page)
+
+        learned: list[FetchedPage] = []
 
         log: dict[str, object] = {
             "source": source.id, "url": item.url, "role": item.role, "state": state, "status": final.status,
@@ -232,6 +239,7 @@ class Crawler:
             with self.state.store.transaction() as db:
                 self._mark(db, item, state, final.status, detail, final_url, final.url)
                 self._links(source, scope, item, found, db)
+                _learn(db, source.id, learned, final.headers)
                 CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, "not_modified")
             log_event("fetch", outcome="not_modified", **log)
             return 0
@@ -250,6 +258,7 @@ class Crawler:
                 outcome = "revisit" if cap.record_type == "revisit" else ("version" if cap.version > 1 else "new")
             self._mark(db, item, state, final.status, detail, final_url, final.url)
             self._links(source, scope, item, found, db)
+            _learn(db, source.id, learned, final.headers)
             CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, outcome)
 
         cap = self.archive.store_exchange(final, meta, on_commit=commit)
@@ -270,12 +279,25 @@ class Crawler:
         """A capture archived before a crash: read it back instead of fetching again."""
         state = state_of_status(cap.http_status)
         found: list[FoundLink] = []
+        pages: list[FetchedPage] = []
         if state == "ok":
             body = self.archive.body(cap)
-            found = adapter.links(FetchedPage(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
-                                       depth=item.depth, hints=item.hints))
+            pages.append(FetchedPage(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
+                                     depth=item.depth, hints=item.hints))
+            found = adapter.links(pages[0])
         with self.state.store.transaction() as db:
             self._mark(db, item, state, cap.http_status, "resumed from the archive", None, item.url)
             self._links(source, scope, item, found, db)
+            _learn(db, source.id, pages, ())
         log_event("fetch", source=source.id, url=item.url, role=item.role, state=state, status=cap.http_status,
                   outcome="resumed")
+
+
+def _learn(db: sqlite3.Connection, source_id: str, pages: list[FetchedPage], headers: tuple[tuple[str, str], ...]) -> None:
+    """Navigation and list pages tell the site's CMS families; a start page its name and region."""
+    for page in pages:
+        if page.role not in ("nav", "list"):
+            continue
+        ident = site_identity(page) if page.depth == 0 else SiteIdentity()
+        CrawlState.learn_site(db, source_id, agency=ident.agency, region=ident.region,
+                              families=detect(page, headers))

@@ -119,8 +119,13 @@ def test_coverage_shows_found_missing_and_blocked(sim: Sim, first) -> None:
         got = {r.year: r.status for r in rows if r.source_id == t.source["id"]}
         captured = {y for y, s in got.items() if s in ("found", "unparsed")}
         assert captured == t.found, t.source["id"]
-        assert {y for y, s in got.items() if s == "blocked"} == t.blocked, t.source["id"]
+        # Not seen = blocked (refused: robots, a challenge, 403) or failed (no answer: 5xx, timeout).
+        assert {y for y, s in got.items() if s in ("blocked", "failed")} == t.blocked, t.source["id"]
         assert {y for y, s in got.items() if s == "missing"} == t.missing, t.source["id"]
+    slow = {r.year: r for r in rows if r.source_id == "sim-slow" and r.status == "failed"}
+    assert set(slow) == {2022} and slow[2022].detail.startswith("timeout: http://")  # names the URL
+    assert {r.status for r in rows if r.source_id == "sim-js"} == {"blocked"}
+    assert all("js_challenge" in r.detail for r in rows if r.source_id == "sim-js")
     # Reports served as HTML are extracted by the registered HTML extractor: found, not just captured.
     trs = {r.year: r.status for r in rows if r.source_id == "sim-trs"}
     assert trs[2019] == "found" and trs[2021] == "found"

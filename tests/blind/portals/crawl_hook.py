@@ -36,4 +36,4 @@ def crawl(sources: list[dict[str, str]], data_dir: Path, transport: httpx.BaseTr
     registry = write_registry(sources, settings, data_dir / SOURCES_NAME)
     data = DataDir(data_dir)
     with data_lock(data), json_logging(data):
-        run_crawl(data, load_sources(registry), transport=transport)
+        run_crawl(data, load_sources(registry), transport=transport, workers=len(sources))
