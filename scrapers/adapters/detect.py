@@ -36,7 +36,7 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
                 urls=re.compile(r"/(?:19|20)\d{4}/t(?:19|20)\d{6}_\d+\.s?html?")),
     Fingerprint("vsb", markup=re.compile(rb"_newscontent_fromname|vsb_content|/system/_content/download\.jsp|"
                                          rb"class=['\"]p_pages['\"]|_vsb_"),
-                urls=re.compile(r"/info/\d+/\d+\.htm")),
+                urls=re.compile(r"(?:^|/)info/\d+/\d+\.htm")),
     Fingerprint("gd", urls=re.compile(r"/content/m?post_\d+\.html")),
     Fingerprint("hunan", urls=re.compile(r"/c\d+/(?:19|20)\d{4}/[0-9a-f]{32}\.shtml|/content_\d+\.html")),
     Fingerprint("ucap", markup=re.compile(rb"ucap", re.I), urls=re.compile(r"[?&]pageIndex=\d+")),
