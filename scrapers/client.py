@@ -170,7 +170,7 @@ class Fetcher:
         """Bounded back-off that recovers. The k-th failure in a row (timeout, 429, 5xx) sets the delay
         to base·2^k (at least 0.5 s, at most `max_delay`); a slow answer to at least twice its
         response time (scrapy's AutoThrottle idea); every good answer halves the excess over the
-        base, so after a failure the delay is back to base within log2(max_delay/base) good answers,
+        base, so after a failure the delay is back to base (within 1 %) after log2(100·max_delay/base) good answers,
         whatever share of answers fails. A `Retry-After` only lengthens the wait before the next
         request (`extra_wait`), never the delay after it. Gates are per host: one slow host never
         slows another."""
