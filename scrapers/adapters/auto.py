@@ -16,12 +16,17 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from scrapers.sources import Source
+from scrapers.urls import directory, origin
 
-from .base import FetchedPage, FoundLink, attachments, looks_like_list
+from .base import FetchedPage, FoundLink, anchors, attachments, list_item, looks_like_list
+from .column import Family
 from .detect import detect
+from .gd import FAMILY as GD
 from .generic import GenericAdapter
 from .gkmlpt import api_links, catalogue_links
 from .hanweb import HanwebAdapter
+from .hunan import FAMILY as HUNAN
+from .trs import FAMILY as TRS
 from .trs import pager_pages
 
 Reader = Callable[[FetchedPage], list[FoundLink]]
@@ -39,7 +44,27 @@ def _gkmlpt(page: FetchedPage) -> list[FoundLink]:
     return catalogue_links(page) + api_links(page)
 
 
-READERS: dict[str, Reader] = {"trs": _trs, "hanweb": _hanweb, "gkmlpt": _gkmlpt}
+def _articles(family: Family) -> Reader:
+    """In a list page, links of the family's article shape inside the column's folder are its items,
+    whatever their title (look-alikes included: the pipeline classifies them); elsewhere (a home
+    page's news) they are not."""
+    def read(page: FetchedPage) -> list[FoundLink]:
+        if page.role != "list":
+            return []
+        here = directory(page.url)
+        return [list_item(a) for a in anchors(page)
+                if family.article.search(a.url.split("?", 1)[0]) and a.url.startswith(origin(page.url) + here)]
+    return read
+
+
+def _both(*readers: Reader) -> Reader:
+    return lambda page: [link for read in readers for link in read(page)]
+
+
+READERS: dict[str, Reader] = {
+    "trs": _both(_trs, _articles(TRS)), "hanweb": _hanweb, "gkmlpt": _gkmlpt,
+    "gd": _articles(GD), "hunan": _articles(HUNAN),
+}
 """What a family adds to the common reading of its pages (families not named here need nothing more)."""
 
 

@@ -208,12 +208,14 @@ def is_report_title(label: str) -> bool:
 
 
 def looks_like_list(page: FetchedPage) -> bool:
-    """A list by structure: a pager only lists have, or three or more links to other pages with
-    report titles (an article links at most its neighbours, 上一篇 / 下一篇)."""
+    """A list by structure: a pager only lists have, three or more links to other pages with report
+    titles (an article links at most its neighbours, 上一篇 / 下一篇), or two or more year links."""
     if LIST_MARKERS.search(page.body[:262144]):
         return True
-    titled = {a.url for a in anchors(page) if a.url != page.url and not is_file(a.url) and is_report_title(a.label)}
-    return len(titled) >= 3
+    found = list(anchors(page))
+    titled = {a.url for a in found if a.url != page.url and not is_file(a.url) and is_report_title(a.label)}
+    years = {a.url for a in found if a.url != page.url and YEAR_TEXT.match(a.text)}
+    return len(titled) >= 3 or len(years) >= 2  # or a column of year sub-columns (2023年, 2022年 …)
 
 
 def under(url: str, prefixes: tuple[str, ...]) -> bool:
