@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from .access import BLOCKING, state_of_status
 from .adapters import Adapter, FetchedPage, FoundLink, adapter_for
-from .adapters.base import under
+from .adapters.base import looks_like_list, under
 from .adapters.detect import detect
 from .archive import Archive, Capture, CaptureMeta
 from .client import Fetch, Fetcher
@@ -226,6 +226,11 @@ class Crawler:
             page = FetchedPage(url=final.url, role=item.role, body=body, content_type=final.header("content-type") or "",
                         depth=item.depth, hints=item.hints)
             learned.append(page)
+            if item.depth == 0 and item.role == "list" and not looks_like_list(page):
+                # A family adapter reads its start URL as the column: say so when it is not one (a home
+                # page), instead of taking its news for reports. `auto` judges every page itself.
+                log_event("start_not_a_list", source=source.id, url=final.url, adapter=source.adapter,
+                          families=list(detect(page)))
             return adapter.links(page)
 
         learned: list[FetchedPage] = []
