@@ -5,9 +5,9 @@ Knows nothing of the template or of extraction: it finds, fetches and archives d
 
 from __future__ import annotations
 
-from .access import BLOCKING, STATES, AccessState
+from .access import BLOCKING, FAILED, REFUSED, STATES, AccessState
 from .archive import Archive, Capture, CaptureMeta
-from .client import Exchange, Fetch, Fetcher, make_client
+from .client import Exchange, Fetch, Fetcher, Transport, make_client
 from .crawl import Crawler, CrawlResult, SourceResult
 from .replay import WarcReplayTransport
 from .settings import CrawlSettings, SettingsError
@@ -15,7 +15,7 @@ from .sources import Source, SourceError, load_sources, parse_sources, select
 from .state import CrawlState, Store
 
 __all__ = [
-    "BLOCKING", "STATES", "AccessState", "Archive", "Capture", "CaptureMeta", "CrawlResult", "CrawlSettings",
+    "BLOCKING", "FAILED", "REFUSED", "STATES", "AccessState", "Archive", "Capture", "CaptureMeta", "CrawlResult", "CrawlSettings",
     "CrawlState", "Crawler", "Exchange", "Fetch", "Fetcher", "SettingsError", "Source", "SourceError",
-    "SourceResult", "Store", "WarcReplayTransport", "load_sources", "make_client", "parse_sources", "select",
+    "SourceResult", "Store", "Transport", "WarcReplayTransport", "load_sources", "make_client", "parse_sources", "select",
 ]

@@ -34,6 +34,11 @@ BLOCKING: frozenset[AccessState] = frozenset(
     {"robots_denied", "js_challenge", "blocked", "server_error", "timeout", "too_large", "unreachable"})
 """States after which we cannot tell whether a report exists."""
 
+REFUSED: frozenset[AccessState] = frozenset({"robots_denied", "js_challenge", "blocked"})
+"""The site would not let us see (robots.txt, a challenge, 401/403/429): retrying will not help."""
+FAILED: frozenset[AccessState] = BLOCKING - REFUSED
+"""The site failed to answer after the retries (5xx, timeout, unreachable, too large): try again later."""
+
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 """Statuses worth a retry (with back-off); challenges, 403 and 404 are not."""
 

@@ -320,6 +320,8 @@ def _group(ex: Exchange, meta: CaptureMeta, *, digest: str, sha: str, version: i
     req_http = StatusAndHeaders(f"{ex.method} {path_of(ex.url) or '/'} HTTP/1.1", list(ex.request_headers),
                                 is_http_request=True)
     req = writer.create_warc_record(ex.url, "request", http_headers=req_http,
+                                    payload=io.BytesIO(ex.request_body) if ex.request_body else None,
+                                    length=len(ex.request_body) if ex.request_body else None,
                                     warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": resp_id})
     writer.write_record(req)
     offset = buf.tell()

@@ -29,6 +29,8 @@ from .settings import CrawlSettings
 from .urls import canonical, host_of, join, origin
 
 Headers = tuple[tuple[str, str], ...]
+Transport = httpx.BaseTransport
+"""What `make_client` (and `pipeline.runs.jobs.crawl`) accept to answer requests instead of the network."""
 
 
 def make_client(settings: CrawlSettings | None = None, *,
@@ -59,6 +61,8 @@ class Exchange:
     url: str
     method: str = "GET"
     request_headers: Headers = ()
+    request_body: bytes = b""
+    """The form a POST sent (Hanweb's dataproxy.jsp pager); empty for a GET."""
     status: int | None = None
     reason: str = ""
     http_version: str = "HTTP/1.1"
@@ -119,6 +123,8 @@ class _Gate:
     base: float = 0.0
     delay: float = 0.0
     next_at: float = 0.0
+    failures: int = 0
+    """Failed answers in a row: the back-off grows with the streak, not with the failure rate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +167,24 @@ class Fetcher:
         return gate.delay if gate else 0.0
 
     def _adapt(self, gate: _Gate, ex: Exchange, settings: CrawlSettings, extra_wait: float = 0.0) -> None:
-        """Failing hosts (timeouts, 429, 5xx) get their delay doubled; slow ones at least twice their
-        response time (scrapy's AutoThrottle idea); a good answer relaxes the delay by a quarter."""
+        """Bounded back-off that recovers. The k-th failure in a row (timeout, 429, 5xx) sets the delay
+        to base·2^k (at least 0.5 s, at most `max_delay`); a slow answer to at least twice its
+        response time (scrapy's AutoThrottle idea); every good answer halves the excess over the
+        base, so after a failure the delay is back to base (within 1 %) after log2(100·max_delay/base) good answers,
+        whatever share of answers fails. A `Retry-After` only lengthens the wait before the next
+        request (`extra_wait`), never the delay after it. Gates are per host: one slow host never
+        slows another."""
         failing = ex.state in ("timeout", "server_error") or ex.status in (429, 503)
-        if failing:  # at least half a second, even for a source configured without delay
-            gate.delay = min(settings.max_delay, max(gate.delay * 2, gate.base, 0.5))
+        if failing:
+            gate.failures += 1
+            gate.delay = min(settings.max_delay, max(gate.delay, max(gate.base, 0.25) * 2 ** gate.failures))
         elif ex.elapsed > settings.slow_after:
+            gate.failures = 0
             gate.delay = min(settings.max_delay, max(gate.delay, 2 * ex.elapsed))
         else:
-            gate.delay = max(gate.base, gate.delay * 0.75)
+            gate.failures = 0
+            excess = (gate.delay - gate.base) / 2
+            gate.delay = gate.base if excess < 0.01 * max(gate.base, 0.01) else gate.base + excess
         if failing or ex.elapsed > settings.slow_after:
             self.log("host_backoff", host=host_of(ex.url), delay=round(gate.delay, 3), state=ex.state,
                      elapsed=round(ex.elapsed, 3))
@@ -178,13 +193,15 @@ class Fetcher:
         gate.next_at = self.clock() + max(gate.delay, extra_wait, floor)
 
     # -- one exchange -----------------------------------------------------------------------------
-    def _once(self, url: str, settings: CrawlSettings, headers: dict[str, str]) -> Exchange:
+    def _once(self, url: str, settings: CrawlSettings, headers: dict[str, str], form: bytes | None) -> Exchange:
         start = self.clock()
         started_at = _now()
+        method = "GET" if form is None else "POST"
         try:
-            with self.client.stream("GET", url, headers=headers, timeout=settings.timeout) as r:
+            with self.client.stream(method, url, headers=headers, content=form, timeout=settings.timeout) as r:
                 req_headers = tuple((k, v) for k, v in r.request.headers.multi_items())
-                base = Exchange(url=url, request_headers=req_headers, status=r.status_code,
+                base = Exchange(url=url, method=method, request_headers=req_headers, request_body=form or b"",
+                                status=r.status_code,
                                 reason=r.reason_phrase, http_version=r.http_version,
                                 headers=tuple(r.headers.multi_items()), started_at=started_at)
                 declared = r.headers.get("content-length", "")
@@ -213,17 +230,18 @@ class Fetcher:
                                        detail=f"body still arriving after {settings.timeout * 4:g} s")
                 raw = b"".join(chunks)
         except httpx.TimeoutException as exc:
-            return Exchange(url=url, status=None, state="timeout", elapsed=self.clock() - start,
+            return Exchange(url=url, method=method, status=None, state="timeout", elapsed=self.clock() - start,
                             started_at=started_at, detail=f"{type(exc).__name__} after {settings.timeout:g} s")
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            return Exchange(url=url, status=None, state="unreachable", elapsed=self.clock() - start,
+            return Exchange(url=url, method=method, status=None, state="unreachable", elapsed=self.clock() - start,
                             started_at=started_at, detail=f"{type(exc).__name__}: {exc}")
         body = _decode_content(raw, base.header("content-encoding"))
         state = state_of_status(base.status or 0, body)
         detail = "anti-bot challenge page (not bypassed)" if state == "js_challenge" else ""
         return replace(base, raw=raw, body=body, state=state, elapsed=self.clock() - start, detail=detail)
 
-    def _request(self, url: str, settings: CrawlSettings, headers: dict[str, str]) -> Exchange:
+    def _request(self, url: str, settings: CrawlSettings, headers: dict[str, str],
+                 form: bytes | None = None) -> Exchange:
         """One URL with politeness and retries for transient failures only."""
         host = host_of(url)
         gate = self._gate(host, settings)
@@ -233,7 +251,7 @@ class Fetcher:
                 wait = gate.next_at - self.clock()
                 if wait > 0:
                     self.sleep(wait)
-                ex = self._once(url, settings, headers)
+                ex = self._once(url, settings, headers, form)
                 transient = ex.state == "timeout" or (ex.status in TRANSIENT_STATUS and ex.state != "js_challenge")
                 retry = transient and attempt < settings.retries
                 retry_wait = 0.0
@@ -281,6 +299,8 @@ class Fetcher:
                     gate = self._gate(host, settings)
                     gate.base = max(gate.base, min(float(crawl_delay), settings.max_delay))
                     gate.delay = max(gate.delay, gate.base)
+                    # robots.txt was the host's last request: the first page waits the Crawl-delay too.
+                    gate.next_at = max(gate.next_at, self.clock() + gate.delay)
             self._robots[host] = result
             return result
 
@@ -297,12 +317,14 @@ class Fetcher:
 
     # -- the public call --------------------------------------------------------------------------
     def fetch(self, url: str, settings: CrawlSettings, *, follow: Callable[[str], bool] = lambda u: True,
-              conditional: bool = True) -> Fetch:
-        """GET `url` politely; redirects are followed while `follow(target)` says so."""
-        return self._follow(canonical(url), settings, follow, check_robots=True, conditional=conditional)
+              conditional: bool = True, form: bytes | None = None) -> Fetch:
+        """GET `url` politely (POST `form`, urlencoded, when given); redirects are followed while
+        `follow(target)` says so. A POST is never conditional, and a redirect after it is a GET."""
+        return self._follow(canonical(url), settings, follow, check_robots=True,
+                            conditional=conditional and form is None, form=form)
 
     def _follow(self, url: str, settings: CrawlSettings, follow: Callable[[str], bool], *,
-                check_robots: bool, conditional: bool = True) -> Fetch:
+                check_robots: bool, conditional: bool = True, form: bytes | None = None) -> Fetch:
         hops: list[Exchange] = []
         current = url
         for _ in range(settings.max_redirects + 1):
@@ -312,13 +334,15 @@ class Fetcher:
                     ex = Exchange(url=current, state=refused, detail=why)
                     return Fetch(url=url, final=ex, hops=tuple(hops), state="redirected" if hops else ex.state)
             headers: dict[str, str] = {"User-Agent": settings.user_agent}
+            if form is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
             if conditional and self.memory is not None:
                 etag, modified = self.memory.validators(current)
                 if etag:
                     headers["If-None-Match"] = etag
                 if modified:
                     headers["If-Modified-Since"] = modified
-            ex = self._request(current, settings, headers)
+            ex = self._request(current, settings, headers, form)
             target = ex.location if ex.state == "redirected" else None
             if target is None:
                 return Fetch(url=url, final=ex, hops=tuple(hops), state="redirected" if hops else ex.state)
@@ -329,7 +353,7 @@ class Fetcher:
                 return Fetch(url=url, final=replace(ex, detail=f"{why}: {target}"), hops=tuple(hops),
                              state="redirected")
             hops.append(ex)
-            current = target
+            current, form = target, None
         last = hops.pop()
         return Fetch(url=url, final=replace(last, detail=f"more than {settings.max_redirects} redirects"),
                      hops=tuple(hops), state="redirected")

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field, replace
 
 from .access import BLOCKING, state_of_status
 from .adapters import Adapter, FetchedPage, FoundLink, adapter_for
-from .adapters.base import under
+from .adapters.base import looks_like_list, under
+from .adapters.detect import detect
 from .archive import Archive, Capture, CaptureMeta
 from .client import Fetch, Fetcher
+from .identity import SiteIdentity, site_identity
 from .sources import Source
 from .state import CrawlState, Item, NewLink
-from .urls import directory, host_of
+from .urls import directory, host_of, site_of
 
 LOG = logging.getLogger("xxgk.crawl")
 MAX_DEPTH = 12
@@ -56,15 +58,25 @@ class RunMemory:
 
 @dataclass(slots=True)
 class Scope:
-    """Where a source may go: its hosts, and for list/report pages its path prefixes."""
+    """Where a source may go: its hosts, and for list/report pages its path prefixes.
+
+    A navigation or column link to another host of the same site (`site_of`: a county's separate
+    政府信息公开平台 `xxgk.<county>.gov.cn` beside `www.<county>.gov.cn`) adds that host; any other
+    host (a news mirror, www.gov.cn) stays out."""
 
     hosts: set[str]
     prefixes: set[str]
     max_url_length: int
+    sites: set[str] = field(default_factory=set)
 
     def allows(self, url: str, role: str) -> bool:
-        if len(url) > self.max_url_length or host_of(url) not in self.hosts:
+        if len(url) > self.max_url_length:
             return False
+        host = host_of(url)
+        if host not in self.hosts:
+            if role not in ("nav", "list") or site_of(host) not in self.sites:
+                return False
+            self.hosts.add(host)
         return role in ("attachment", "nav", "robots") or under(url, tuple(sorted(self.prefixes)))
 
 
@@ -118,13 +130,19 @@ class Crawler:
                                           "depth = 0 AND final_url IS NOT NULL", (run_id, source.id)):
             prefixes.add(directory(row["final_url"]))
         hosts = {host_of(u) for u in source.start} | set(source.settings.hosts)
-        return Scope(hosts=hosts, prefixes=prefixes, max_url_length=source.settings.max_url_length)
+        # Hosts of the same site the run already went to (a resumed run keeps its widened scope).
+        hosts |= {host_of(row["url"]) for row in self.state.store.query(
+            "SELECT url FROM frontier WHERE run_id = ? AND source_id = ?", (run_id, source.id))}
+        return Scope(hosts=hosts, prefixes=prefixes, max_url_length=source.settings.max_url_length,
+                     sites={site_of(h) for h in hosts})
 
     def crawl_source(self, source: Source, run_id: int) -> SourceResult:
         adapter = adapter_for(source.adapter)
         scope = self._scope(source, adapter, run_id)
         seeds = [NewLink(url=link.url, role=link.role, hints=link.hints) for link in adapter.seeds(source)]
         with self.state.store.transaction() as db:
+            CrawlState.record_source(db, source_id=source.id, start=source.start, agency=source.agency,
+                                     region=source.region, adapter=source.adapter, since=source.since)
             self.state.add(db, run_id, source.id, seeds)
         new = 0
         while not self.should_stop():
@@ -191,7 +209,9 @@ class Crawler:
         def follow(target: str) -> bool:
             return scope.allows(target, item.role) or (item.depth == 0 and host_of(target) in scope.hosts)
 
-        fetch = self.fetcher.fetch(item.url, source.settings, follow=follow)
+        form = item.hints.get("form")
+        fetch = self.fetcher.fetch(item.url, source.settings, follow=follow,
+                                   form=form.encode("utf-8") if form is not None else None)
         for hop in fetch.hops:
             self.archive.store_exchange(hop, replace(meta, role="redirect"))
         final = fetch.final
@@ -205,7 +225,15 @@ class Crawler:
         def page_links(body: bytes) -> list[FoundLink]:
             page = FetchedPage(url=final.url, role=item.role, body=body, content_type=final.header("content-type") or "",
                         depth=item.depth, hints=item.hints)
+            learned.append(page)
+            if item.depth == 0 and item.role == "list" and not looks_like_list(page):
+                # A family adapter reads its start URL as the column: say so when it is not one (a home
+                # page), instead of taking its news for reports. `auto` judges every page itself.
+                log_event("start_not_a_list", source=source.id, url=final.url, adapter=source.adapter,
+                          families=list(detect(page)))
             return adapter.links(page)
+
+        learned: list[FetchedPage] = []
 
         log: dict[str, object] = {
             "source": source.id, "url": item.url, "role": item.role, "state": state, "status": final.status,
@@ -216,6 +244,7 @@ class Crawler:
             with self.state.store.transaction() as db:
                 self._mark(db, item, state, final.status, detail, final_url, final.url)
                 self._links(source, scope, item, found, db)
+                _learn(db, source.id, learned, final.headers)
                 CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, "not_modified")
             log_event("fetch", outcome="not_modified", **log)
             return 0
@@ -234,6 +263,7 @@ class Crawler:
                 outcome = "revisit" if cap.record_type == "revisit" else ("version" if cap.version > 1 else "new")
             self._mark(db, item, state, final.status, detail, final_url, final.url)
             self._links(source, scope, item, found, db)
+            _learn(db, source.id, learned, final.headers)
             CrawlState.log_fetch(db, item.run_id, item.url, state, final.status, conditional, outcome)
 
         cap = self.archive.store_exchange(final, meta, on_commit=commit)
@@ -254,12 +284,25 @@ class Crawler:
         """A capture archived before a crash: read it back instead of fetching again."""
         state = state_of_status(cap.http_status)
         found: list[FoundLink] = []
+        pages: list[FetchedPage] = []
         if state == "ok":
             body = self.archive.body(cap)
-            found = adapter.links(FetchedPage(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
-                                       depth=item.depth, hints=item.hints))
+            pages.append(FetchedPage(url=cap.url, role=item.role, body=body, content_type=cap.content_type or "",
+                                     depth=item.depth, hints=item.hints))
+            found = adapter.links(pages[0])
         with self.state.store.transaction() as db:
             self._mark(db, item, state, cap.http_status, "resumed from the archive", None, item.url)
             self._links(source, scope, item, found, db)
+            _learn(db, source.id, pages, ())
         log_event("fetch", source=source.id, url=item.url, role=item.role, state=state, status=cap.http_status,
                   outcome="resumed")
+
+
+def _learn(db: sqlite3.Connection, source_id: str, pages: list[FetchedPage], headers: tuple[tuple[str, str], ...]) -> None:
+    """Navigation and list pages tell the site's CMS families; a start page its name and region."""
+    for page in pages:
+        if page.role not in ("nav", "list"):
+            continue
+        ident = site_identity(page) if page.depth == 0 else SiteIdentity()
+        CrawlState.learn_site(db, source_id, agency=ident.agency, region=ident.region,
+                              families=detect(page, headers))

@@ -19,7 +19,7 @@ class CrawlSettings:
     """HTTP politeness and crawl limits. Every field can be set per source in sources.toml."""
 
     user_agent: str = USER_AGENT
-    delay: float = 2.0
+    delay: float = 3.0
     """Seconds between the end of one request and the start of the next to the same host."""
     max_delay: float = 120.0
     """Ceiling of the adaptive delay a slow or failing host is pushed to."""

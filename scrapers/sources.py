@@ -1,13 +1,14 @@
-"""The sources registry (`sources.toml`): one entry per portal column, validated on load.
+"""The sources registry (`sources.toml`): one entry per portal, validated on load.
 
     [defaults]                 # CrawlSettings fields applied to every source
-    delay = 2.0
+    delay = 3.0
 
-    [[source]]
+    [[source]]                 # id and start are required; everything else is optional
     id = "fj-pingtan"          # unique, [a-z0-9-]
-    agency = "平潭综合实验区管理委员会"
+    start = "https://…/"       # the portal home or any page of the site (or a list of URLs)
+    agency = "平潭综合实验区管理委员会"   # default: discovered from the site
     region = "350128"          # 6-digit 行政区划代码; "000000" for a national (国务院) department
-    adapter = "trs"            # trs | hanweb | gd | hunan | generic | pages
+    adapter = "trs"            # default auto (detected); trs | hanweb | gd | hunan | generic | pages
     start = "https://…/zfxxgknb/"   # or a list of URLs
     since = 2019               # first report year expected (coverage)
     note = "…"
@@ -31,7 +32,8 @@ from typing import Any
 from .settings import CrawlSettings, SettingsError
 from .urls import canonical
 
-ADAPTERS = ("trs", "hanweb", "gd", "hunan", "generic", "pages")
+ADAPTERS = ("auto", "trs", "hanweb", "gd", "hunan", "generic", "pages")
+"""`auto` (the default) detects the CMS family from the pages (`scrapers.adapters.detect`)."""
 DEFAULT_PATH = Path(__file__).with_name("sources.toml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _KEYS = ("id", "agency", "region", "adapter", "start", "since", "note", "settings")
@@ -43,11 +45,16 @@ class SourceError(ValueError):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
+    """A portal to crawl: an id and a start URL (a home page or any page of the site) are enough.
+
+    `agency` and `region` are discovered from the site when empty (see `scrapers.identity`);
+    `adapter` forces a CMS family instead of detecting it."""
+
     id: str
-    agency: str
-    region: str
-    adapter: str
     start: tuple[str, ...]
+    agency: str = ""
+    region: str = ""
+    adapter: str = "auto"
     since: int = 2019
     note: str = ""
     settings: CrawlSettings = field(default_factory=CrawlSettings)
@@ -63,7 +70,7 @@ def _check_keys(entry: Mapping[str, Any], where: str) -> None:
         if key not in _KEYS:
             near = difflib.get_close_matches(key, _KEYS, n=1)
             raise SourceError(f"{where}: unknown key {key!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
-    for key in ("id", "agency", "region", "adapter", "start"):
+    for key in ("id", "start"):
         if key not in entry:
             raise SourceError(f"{where}: missing key {key!r}")
 
@@ -81,12 +88,13 @@ def _starts(entry: Mapping[str, Any], where: str) -> list[str]:
 
 def source_of(entry: Mapping[str, Any], *, defaults: CrawlSettings, where: str) -> Source:
     _check_keys(entry, where)
-    sid, agency, region, adapter = entry["id"], entry["agency"], entry["region"], entry["adapter"]
+    sid, agency, region = entry["id"], entry.get("agency", ""), entry.get("region", "")
+    adapter = entry.get("adapter", "auto")
     if not isinstance(sid, str) or not _ID.match(sid):
         raise SourceError(f"{where}: 'id' must be 2-64 characters of a-z, 0-9 and '-', not {sid!r}")
-    if not isinstance(agency, str) or not agency.strip():
-        raise SourceError(f"{where}: 'agency' must be a non-empty string")
-    if not isinstance(region, str) or not re.fullmatch(r"\d{6}", region):
+    if not isinstance(agency, str):
+        raise SourceError(f"{where}: 'agency' must be a string")
+    if not isinstance(region, str) or (region and not re.fullmatch(r"\d{6}", region)):
         raise SourceError(f"{where}: 'region' must be a 6-digit 行政区划代码 string, not {region!r}")
     if adapter not in ADAPTERS:
         near = difflib.get_close_matches(str(adapter), ADAPTERS, n=1)

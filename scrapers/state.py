@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .sources import Source
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
@@ -47,6 +49,10 @@ CREATE TABLE IF NOT EXISTS captures (
 CREATE INDEX IF NOT EXISTS captures_url ON captures (url, id);
 CREATE INDEX IF NOT EXISTS captures_digest ON captures (payload_digest, id);
 CREATE INDEX IF NOT EXISTS captures_sha ON captures (sha256);
+CREATE TABLE IF NOT EXISTS sites (
+    source_id TEXT PRIMARY KEY, start TEXT NOT NULL, agency TEXT NOT NULL DEFAULT '', region TEXT NOT NULL DEFAULT '',
+    adapter TEXT NOT NULL DEFAULT 'auto', since INTEGER NOT NULL DEFAULT 2019, found_agency TEXT NOT NULL DEFAULT '',
+    found_region TEXT NOT NULL DEFAULT '', families TEXT NOT NULL DEFAULT '[]', crawled_at TEXT);
 CREATE TABLE IF NOT EXISTS extracted (
     sha256 TEXT PRIMARY KEY, url TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL);
 """
@@ -148,6 +154,22 @@ class CrawlState:
             added += cur.rowcount
         return added
 
+    def crawled_sources(self) -> list[Source]:
+        """Every source a crawl into this store was given, with what its site told about itself
+        (agency and region fill in what the registry left empty)."""
+        out = []
+        for r in self.store.query("SELECT * FROM sites ORDER BY source_id"):
+            out.append(Source(id=r["source_id"], start=tuple(json.loads(r["start"])),
+                              agency=r["agency"] or r["found_agency"], region=r["region"] or r["found_region"],
+                              adapter=r["adapter"], since=int(r["since"])))
+        return out
+
+    def site(self, source_id: str) -> dict[str, str]:
+        """found_agency, found_region and families (JSON) of a crawled source; empty when never crawled."""
+        rows = self.store.query("SELECT found_agency, found_region, families FROM sites WHERE source_id = ?",
+                                (source_id,))
+        return {k: str(rows[0][k]) for k in ("found_agency", "found_region", "families")} if rows else {}
+
     def known(self, run_id: int, source_id: str, url: str) -> bool:
         return bool(self.store.query("SELECT 1 FROM frontier WHERE run_id = ? AND source_id = ? AND url = ?",
                                      (run_id, source_id, url)))
@@ -180,6 +202,29 @@ class CrawlState:
             "run_id = excluded.run_id, anchor = excluded.anchor, hints = excluded.hints",
             (item.source_id, item.url, item.role, state, http_status, detail, final_url, now_iso(), item.run_id,
              item.anchor, json.dumps(item.hints, ensure_ascii=False, sort_keys=True)))
+
+    @staticmethod
+    def record_source(db: sqlite3.Connection, *, source_id: str, start: tuple[str, ...], agency: str, region: str,
+                      adapter: str, since: int) -> None:
+        """The source as this crawl was given it (coverage reads the crawled sources from here)."""
+        db.execute("INSERT INTO sites (source_id, start, agency, region, adapter, since, crawled_at) VALUES "
+                   "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET start = excluded.start, "
+                   "agency = excluded.agency, region = excluded.region, adapter = excluded.adapter, "
+                   "since = excluded.since, crawled_at = excluded.crawled_at",
+                   (source_id, json.dumps(list(start)), agency, region, adapter, since, now_iso()))
+
+    @staticmethod
+    def learn_site(db: sqlite3.Connection, source_id: str, *, agency: str = "", region: str = "",
+                   families: tuple[str, ...] = ()) -> None:
+        """What the site's pages told: its name and region (first seen wins), the CMS families seen."""
+        row = db.execute("SELECT found_agency, found_region, families FROM sites WHERE source_id = ?",
+                         (source_id,)).fetchone()
+        if row is None:
+            return
+        fams = list(json.loads(row["families"]))
+        fams += [f for f in families if f not in fams]
+        db.execute("UPDATE sites SET found_agency = ?, found_region = ?, families = ? WHERE source_id = ?",
+                   (row["found_agency"] or agency, row["found_region"] or region, json.dumps(fams), source_id))
 
     @staticmethod
     def log_fetch(db: sqlite3.Connection, run_id: int, url: str, state: str, http_status: int | None,

@@ -68,3 +68,17 @@ def directory(url: str) -> str:
     """The folder of a URL's path: `/a/b/index.html` → `/a/b/`."""
     path = urlsplit(url).path or "/"
     return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+_SECOND_LEVEL = ("gov.cn", "com.cn", "net.cn", "org.cn", "edu.cn", "ac.cn")
+
+
+def site_of(host: str) -> str:
+    """The site a host belongs to: `xxgk.pingyuan.gov.cn` → `pingyuan.gov.cn`, `www.a.com` → `a.com`;
+    an IP address is its own site. `www.gov.cn` is a site of its own, not the parent of every county."""
+    name = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else host
+    labels = name.split(".")
+    if name.replace(".", "").isdigit() or len(labels) < 2:
+        return name
+    keep = 3 if ".".join(labels[-2:]) in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])

@@ -9,13 +9,14 @@ directory's lock; 130 stopped by SIGINT/SIGTERM (resume by running the same comm
 from __future__ import annotations
 
 import argparse
+import tomllib
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from pipeline.runs.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, json_logging
-from scrapers import CrawlResult, Source, SourceError, load_sources, select
+from scrapers import CrawlResult, Source, SourceError, parse_sources, select
 from scrapers.sources import DEFAULT_PATH
 
 HELP = "crawl portal columns into the WARC archive (incremental, resumable)"
@@ -28,6 +29,9 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
                    "shipped with xxgk)")
     g.add_argument("--source", action="append", default=[], metavar="ID", help="crawl this source (repeatable)")
     g.add_argument("--all", action="store_true", help="crawl every source of the registry")
+    g.add_argument("--site", action="append", default=[], metavar="ID=URL",
+                   help="also crawl this portal, given only an id and its home page (repeatable; the CMS "
+                   "family, agency and region are found from the site; registry defaults apply)")
     g.add_argument("--replay", nargs="+", type=Path, metavar="WARC",
                    help="answer from these WARC files (or folders of them) instead of the network")
     d = p.add_argument_group("Data")
@@ -42,9 +46,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def resolve_sources(args: argparse.Namespace, console: Console) -> list[Source] | None:
+    """The registry's sources named by --source (all with --all), plus the --site ID=URL portals."""
+    path = args.sources or DEFAULT_PATH
     try:
-        sources = load_sources(args.sources or DEFAULT_PATH)
-        chosen = select(sources, list(args.source))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        sites = []
+        for spec in getattr(args, "site", []):
+            sid, sep, url = spec.partition("=")
+            if not sep:
+                raise SourceError(f"--site {spec!r}: expected ID=URL")
+            sites.append({"id": sid.strip(), "start": url.strip()})
+        entries = list(data.get("source", []))
+        sources = parse_sources({**data, "source": entries + sites}, path=str(path))
+        site_ids = [s["id"] for s in sites]
+        registry = [s for s in sources if s.id not in site_ids]
+        chosen = (registry if args.all else select(registry, list(args.source)) if args.source else [])
+        chosen += [s for s in sources if s.id in site_ids]
+    except FileNotFoundError:
+        console.print(f"[red]xxgk: {path}: no such sources file")
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        console.print(f"[red]xxgk: {path}: not valid TOML ({exc})")
+        return None
     except SourceError as exc:
         console.print(f"[red]xxgk: {exc}")
         return None
@@ -72,8 +95,9 @@ def print_crawl(console: Console, result: CrawlResult) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    if not args.source and not args.all:
-        console.print("[red]xxgk: name sources with --source ID (repeatable) or crawl them all with --all")
+    if not args.source and not args.all and not args.site:
+        console.print("[red]xxgk: name sources with --source ID (repeatable), --site ID=URL, or crawl them all "
+                      "with --all")
         return EXIT_USAGE
     sources = resolve_sources(args, console)
     if sources is None:

@@ -20,14 +20,14 @@ from pipeline.commands.crawl import (
     EXIT_USAGE,
     add_source_arguments,
     print_crawl,
+    resolve_sources,
     warc_files,
 )
 from pipeline.commands.extract import Tally, summary
 from pipeline.runs.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, event, extract_new, json_logging
 from pipeline.runs.settings import DEFAULTS
 from pipeline.store.dataset import WriteStats, open_dataset
-from scrapers import SourceError, load_sources, select
-from scrapers.sources import DEFAULT_PATH
+from scrapers import load_sources
 
 HELP = "crawl, extract the new captures and update the dataset (the scheduled job)"
 
@@ -53,12 +53,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     replay = warc_files(args.replay) if args.replay else None
-    if args.source or args.all or args.sources:
-        try:
-            sources = select(load_sources(args.sources or DEFAULT_PATH), list(args.source))
-        except SourceError as exc:
-            console.print(f"[red]xxgk: {exc}")
+    if args.source or args.all or args.sources or args.site:
+        # a registry alone means all of it; --source / --site name what to crawl
+        every = args.all or not (args.source or args.site)
+        chosen = resolve_sources(argparse.Namespace(**{**vars(args), "all": every}), console)
+        if chosen is None:
             return EXIT_USAGE
+        sources = chosen
     else:
         samples = samples_dir()
         if samples is None:

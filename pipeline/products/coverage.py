@@ -1,19 +1,27 @@
-"""Coverage: for every source (an agency's annual-report column) and year, was the report found?
+"""Coverage: for every source, agency and year, was the report found — and if not, why not?
 
-    found     a report of that year was captured and extracted (status ok or partial)
-    unparsed  a report of that year was captured, but extraction failed or has not run yet
-    blocked   no report, and we could not see everything: the column or a report page of that
-              year was behind robots.txt, a JavaScript challenge, 403/429, 5xx, a timeout …
-    missing   the column was read completely and holds no report of that year (or the column
-              itself is gone: 404/410)
+    found        a report of that year was captured and extracted (status ok or partial)
+    unparsed     a report of that year was captured, but extraction failed or has not run yet
+    not_crawled  the source was never crawled into this data directory
+    blocked      we were not let in: robots.txt, a JavaScript challenge (js_challenge), 401/403/429
+                 on the column or a report page of that year (`scrapers.REFUSED`)
+    failed       the site did not answer: 5xx or a timeout after the retries, unreachable, too
+                 large (`scrapers.FAILED`); the detail names the URLs
+    missing      the column was read completely and holds no report of that year (or the column
+                 itself is gone: 404/410)
 
-"Blocked" is never reported as "missing": one blocked list page makes every year without a
-report blocked, a blocked report link makes its year (from the link text) blocked.
+Neither "blocked" nor "failed" is ever reported as "missing": one such list page makes every
+year without a report blocked/failed, such a report link makes its year (from the link text)
+blocked/failed. Rows are per agency: a report link of another agency (by the agency its title
+names) lost to a 5xx stays visible as its own `failed` row even when the source's agency has
+a report that year. A source's agency and region, when the registry leaves them empty, are
+what the site told the crawl about itself (`scrapers.identity`), else the division table.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
@@ -21,9 +29,11 @@ from typing import Literal
 import pandas as pd
 
 from pipeline.normalise.metadata import year_of_title
-from scrapers import BLOCKING, Source, Store
+from pipeline.normalise.regions import region_of
+from scrapers import BLOCKING, REFUSED, CrawlState, Source, Store
 
-Status = Literal["found", "unparsed", "blocked", "missing"]
+Status = Literal["found", "unparsed", "not_crawled", "blocked", "failed", "missing"]
+STATUSES: tuple[Status, ...] = ("found", "unparsed", "not_crawled", "blocked", "failed", "missing")
 _EXTRACTED_OK = ("ok", "partial")
 _LOOKALIKES = frozenset({"website_report", "rule_of_law_report", "statistics_table", "work_plan"})
 """Documents of the column that are not annual reports (pipeline.classify): never count as found."""
@@ -47,6 +57,7 @@ class _Seen:
     state: str
     role: str
     report: str | None  # dataset status of the extracted document, None when not extracted
+    agency: str = ""  # the agency the link's title names ("" when it names none)
 
 
 def _seen(store: Store, source_id: str, reports: pd.DataFrame) -> tuple[list[_Seen], list[tuple[str, str, str]]]:
@@ -75,56 +86,99 @@ def _seen(store: Store, source_id: str, reports: pd.DataFrame) -> tuple[list[_Se
             lists.append((r["url"], r["state"], r["detail"] or ""))
             continue
         hints = json.loads(r["hints"] or "{}")
-        title_year = year_of_title(hints.get("title") or r["anchor"])
+        title = hints.get("title") or r["anchor"] or ""
+        title_year = year_of_title(title)
+        agency = _title_agency(title)
         rows = ([by_id[sha_of[r["url"]]]] if sha_of.get(r["url"]) in by_id else []) + by_base.get(r["url"], [])
         if not rows:
-            items.append(_Seen(year=title_year, url=r["url"], state=r["state"], role=r["role"], report=None))
+            items.append(_Seen(year=title_year, url=r["url"], state=r["state"], role=r["role"], report=None,
+                               agency=agency))
         for year, status, kind in rows:
             report = "other" if kind in _LOOKALIKES or (kind == "other" and status != "failed") else status
             items.append(_Seen(year=year if year is not None else title_year, url=r["url"], state=r["state"],
-                               role=r["role"], report=report))
+                               role=r["role"], report=report, agency=agency))
     return items, lists
+
+
+def _title_agency(title: str) -> str:
+    """The issuer a report title names before its year: 清水市财政局2022年… → 清水市财政局."""
+    m = re.match(r"\s*(.{2,40}?)\s*(?:19|20)\d\d\s*年", title)
+    return m.group(1).strip() if m else ""
+
+
+def _lost(states: list[tuple[str, str]]) -> tuple[Status, str] | None:
+    """(state, url) pairs that hid content → blocked (refused) or failed (no answer), naming the URLs."""
+    if not states:
+        return None
+    refused = [(s, u) for s, u in states if s in REFUSED]
+    chosen = refused or states
+    status: Status = "blocked" if refused else "failed"
+    urls = sorted({u for _, u in chosen})
+    return status, f"{chosen[0][0]}: " + " ".join(urls[:3]) + (f" (+{len(urls) - 3})" if len(urls) > 3 else "")
+
+
+def identity(store: Store, source: Source) -> tuple[str, str]:
+    """(agency, region) of a source: as registered, else as its site told the crawl, else the region
+    from the division table by the agency's name."""
+    site = CrawlState(store).site(source.id)
+    agency = source.agency or site.get("found_agency", "")
+    region = source.region or site.get("found_region", "")
+    if not region and agency:
+        found = region_of(agency)
+        region = found.code if found is not None else ""
+    return agency, region
+
+
+def _year_status(seen: list[_Seen], lost_lists: tuple[Status, str] | None, unknown: list[_Seen], *,
+                 never: bool, gone: str) -> tuple[Status, str, int]:
+    """One agency-year: (status, detail, number of reports)."""
+    found = [it for it in seen if it.report in _EXTRACTED_OK]
+    captured = [it for it in seen if it.state in ("ok", "not_modified") and it.report != "other"]
+    lost = _lost([(it.state, it.url) for it in seen if it.state in BLOCKING])
+    if found:
+        return "found", "", len(found)
+    if captured:
+        why = "not extracted yet" if all(it.report is None for it in captured) else "extraction failed"
+        return "unparsed", why, len(captured)
+    if never:
+        return "not_crawled", "source not crawled yet", 0
+    for verdict in (lost, lost_lists):
+        if verdict is not None:
+            return verdict[0], verdict[1], 0
+    hidden = _lost([(it.state, it.url) for it in unknown])
+    if hidden is not None:
+        return hidden[0], hidden[1] + " (year unknown)", 0
+    return "missing", gone, 0
 
 
 def source_coverage(store: Store, source: Source, reports: pd.DataFrame, *, until: int,
                     since: int | None = None) -> list[CoverageRow]:
     items, lists = _seen(store, source.id, reports)
+    agency, region = identity(store, source)
     first = since if since is not None else source.since
     seed_states = [state for url, state, _ in lists if url in source.start]
-    list_blocked = [f"{state}: {url}" for url, state, _ in lists if state in BLOCKING]
+    lost_lists = _lost([(state, url) for url, state, _ in lists if state in BLOCKING])
     never = not lists and not items
     gone = bool(seed_states) and all(s in ("not_found", "gone") for s in seed_states) and \
         not any(state == "ok" for _, state, _ in lists)
+    gone_detail = f"column {seed_states[0]}: {source.start[0]}" if gone else ""
     by_year: dict[int | None, list[_Seen]] = defaultdict(list)
     for it in items:
         by_year[it.year].append(it)
-    unknown_blocked = [it for it in by_year.get(None, []) if it.state in BLOCKING]
+    unknown = [it for it in by_year.get(None, []) if it.state in BLOCKING]
     rows = []
     for year in range(first, until + 1):
         seen = by_year.get(year, [])
-        found = [it for it in seen if it.report in _EXTRACTED_OK]
-        captured = [it for it in seen if it.state in ("ok", "not_modified") and it.report != "other"]
-        blocked = [it for it in seen if it.state in BLOCKING]
-        status: Status
-        if found:
-            status, detail = "found", ""
-        elif captured:
-            status = "unparsed"
-            detail = "not extracted yet" if all(it.report is None for it in captured) else "extraction failed"
-        elif never:
-            status, detail = "blocked", "source not crawled yet"
-        elif blocked:
-            status, detail = "blocked", f"{blocked[0].state}: {blocked[0].url}"
-        elif list_blocked:
-            status, detail = "blocked", list_blocked[0]
-        elif unknown_blocked:
-            status, detail = "blocked", f"{unknown_blocked[0].state}: {unknown_blocked[0].url} (year unknown)"
-        elif gone:
-            status, detail = "missing", f"column {seed_states[0]}: {source.start[0]}"
-        else:
-            status, detail = "missing", ""
-        rows.append(CoverageRow(source_id=source.id, agency=source.agency, region=source.region, year=year,
-                                status=status, n_reports=len(found) or len(captured), detail=detail))
+        status, detail, n = _year_status(seen, lost_lists, unknown, never=never, gone=gone_detail)
+        rows.append(CoverageRow(source_id=source.id, agency=agency, region=region, year=year,
+                                status=status, n_reports=n, detail=detail))
+        if status == "found":  # another agency's report of that year, lost: its own row
+            got = {it.agency for it in seen if it.report in _EXTRACTED_OK or it.state in ("ok", "not_modified")}
+            for other in sorted({it.agency for it in seen if it.state in BLOCKING and it.agency not in got}):
+                lost = _lost([(it.state, it.url) for it in seen if it.state in BLOCKING and it.agency == other])
+                if lost is not None:
+                    rows.append(CoverageRow(source_id=source.id, agency=other or agency, region=region, year=year,
+                                            status=lost[0], detail=lost[1]))
     return rows
 
 

@@ -44,6 +44,7 @@ from scrapers import (
     Fetcher,
     Source,
     Store,
+    Transport,
     WarcReplayTransport,
     make_client,
 )
@@ -172,18 +173,20 @@ class StopFlag:
 
 # -- crawl -------------------------------------------------------------------------------------------
 def crawl(data: DataDir, sources: list[Source], *, workers: int = 4, replay: list[Path] | None = None,
-          should_stop: Callable[[], bool] = lambda: False) -> CrawlResult:
+          transport: Transport | None = None, should_stop: Callable[[], bool] = lambda: False) -> CrawlResult:
     """Crawl `sources` into DATA's archive (resuming an interrupted run of the same sources).
 
-    With `replay`, the same crawl runs against those WARC files instead of the network."""
+    With `replay`, the same crawl runs against those WARC files instead of the network; with
+    `transport` (any `httpx.BaseTransport`, e.g. a test server's), every request goes through it."""
+    if replay is not None and transport is not None:
+        raise ValueError("crawl: give `replay` or `transport`, not both")
     store = Store(data.db)
     try:
         archive = Archive(store, data.warc)
         if archive.recovered:
             event("archive_recovered", captures=archive.recovered)
         settings = sources[0].settings if sources else None
-        transport = WarcReplayTransport(replay) if replay is not None else None
-        client = make_client(settings, transport=transport)
+        client = make_client(settings, transport=WarcReplayTransport(replay) if replay is not None else transport)
         try:
             fetcher = Fetcher(client, log=lambda name, **kw: event(name, **kw))
             crawler = Crawler(fetcher=fetcher, archive=archive, state=CrawlState(store), should_stop=should_stop)

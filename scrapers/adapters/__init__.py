@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .auto import AutoAdapter
 from .base import Adapter, FetchedPage, FoundLink
 from .gd import GdAdapter
 from .generic import GenericAdapter
@@ -11,7 +12,7 @@ from .pages import PagesAdapter
 from .trs import TrsAdapter
 
 _ADAPTERS: dict[str, type[Adapter]] = {
-    "trs": TrsAdapter, "hanweb": HanwebAdapter, "gd": GdAdapter, "hunan": HunanAdapter,
+    "auto": AutoAdapter, "trs": TrsAdapter, "hanweb": HanwebAdapter, "gd": GdAdapter, "hunan": HunanAdapter,
     "generic": GenericAdapter, "pages": PagesAdapter,
 }
 

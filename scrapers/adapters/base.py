@@ -196,6 +196,28 @@ def attachments(page: FetchedPage) -> list[FoundLink]:
     return sorted(out.values(), key=lambda link: link.url)
 
 
+YEAR_IN = re.compile(r"(?:19|20)\d\d")
+LIST_MARKERS = re.compile(rb"createPageHTML\s*\(|<datastore>|/gkmlpt/api/")
+"""Pagers only list pages carry (TRS page bar, Hanweb datastore, gkmlpt app)."""
+
+
+def is_report_title(label: str) -> bool:
+    """A dated report title (or a look-alike of one): 某县2023年政府信息公开工作年度报告. The column's own
+    name (政府信息公开年度报告, no year) is not one."""
+    return bool(REPORT_TITLE.search(label) and YEAR_IN.search(label))
+
+
+def looks_like_list(page: FetchedPage) -> bool:
+    """A list by structure: a pager only lists have, three or more links to other pages with report
+    titles (an article links at most its neighbours, 上一篇 / 下一篇), or two or more year links."""
+    if LIST_MARKERS.search(page.body[:262144]):
+        return True
+    found = list(anchors(page))
+    titled = {a.url for a in found if a.url != page.url and not is_file(a.url) and is_report_title(a.label)}
+    years = {a.url for a in found if a.url != page.url and YEAR_TEXT.match(a.text)}
+    return len(titled) >= 3 or len(years) >= 2  # or a column of year sub-columns (2023年, 2022年 …)
+
+
 def under(url: str, prefixes: tuple[str, ...]) -> bool:
     path = urlsplit(url).path
     return not prefixes or any(path.startswith(p) for p in prefixes)

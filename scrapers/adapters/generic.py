@@ -25,12 +25,16 @@ from .base import (
     anchors,
     attachments,
     is_file,
+    is_report_title,
     list_item,
     tree,
 )
 
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
-_PAGE_URL = re.compile(r"(?:index|list|default)?_\d+\.\w+$|[?&](?:page|pageNo|pageIndex|p|curPage)=\d+", re.I)
+_PAGE_URL = re.compile(r"(?:index|list|default)?_\d+\.\w+$|/\d{1,4}\.s?html?$|"
+                       r"[?&](?:page|pageNo|pageIndex|p|curPage)=\d+", re.I)
+"""Numbered list pages: index_2.html (TRS, 集约化), 2.htm (VSB, old CMSs: the number is the file name),
+?pageIndex=2 (开普云 and other dynamic CMSs)."""
 
 
 class GenericAdapter:
@@ -55,9 +59,9 @@ class GenericAdapter:
             if a.url == page.url or a.url in out:
                 continue
             label = a.label
-            if REPORT_TITLE.search(label) and not COLUMN_TEXT.fullmatch(label):
+            if is_report_title(label) or (is_file(a.url) and REPORT_TITLE.search(label)):
                 out[a.url] = list_item(a, "attachment" if is_file(a.url) else "report")
-            elif COLUMN_TEXT.search(a.text) and len(a.text) <= 12:
+            elif (COLUMN_TEXT.search(a.text) or REPORT_TITLE.search(a.text)) and len(a.text) <= 16:
                 out[a.url] = FoundLink(url=a.url, role="list", anchor=label, hints=(("list", "column"),))
             elif page.role == "nav" and NAV_TEXT.match(a.text):
                 out[a.url] = FoundLink(url=a.url, role="nav", anchor=label)

@@ -2,11 +2,14 @@
 
 Column `/col/col<colid>/index.html`. Its list is not HTML: the page embeds the first records as
 a `<datastore>` XML island (`<record><![CDATA[<li><a href=…>]]></record>`), and a jQuery pager
-(`jpage`, `totalRecord`, `perPage`, `groupSize`) fetches the rest from
-`/module/web/jpage/dataproxy.jsp?startrecord=…&endrecord=…&perpage=…` with the column's
-parameters (appid, webid, path, columnid, unitid, webname, permissiontype), which answers the
-same XML. Articles are `/art/YYYY/M/D/art_<colid>_<id>.html`. Year sub-columns are other
-`/col/col<id>/` columns linked from the column page under a year label.
+(`jpage`, `totalRecord`, `perPage`, `groupSize`) fetches the rest by POSTing the column's
+parameters (col, appid, webid, path, columnid, sourceContentType, unitid, webname, permissiontype:
+the script's `query:{…}` or the `<nextgroup>` link) to `proxyUrl` (default
+`/module/web/jpage/dataproxy.jsp`) `?startrecord=…&endrecord=…&perpage=…`; a GET gets an empty
+recordset or a 405. It answers the same XML. Articles are `/art/YYYY/M/D/art_<colid>_<id>.html`.
+Year sub-columns are other `/col/col<id>/` columns linked from the column page under a year label.
+A JCMS site may sit under a path (`/zfxxgk/col/…`, `/zfxxgk/module/…`): every URL is taken
+relative to the mount point the page's own URLs show, never assumed at the host root.
 """
 
 from __future__ import annotations
@@ -53,8 +56,32 @@ def records(text: str, base: str) -> list[FoundLink]:
     return out
 
 
+_PROXY_URL = re.compile(r"""proxyUrl['"]?\s*:\s*['"]([^'"]+)['"]""")
+_QUERY = re.compile(r"query\s*:\s*\{([^{}]*)\}", re.S)
+
+
+def mount(url: str) -> str:
+    """The path a JCMS site sits under: `/zfxxgk` for `/zfxxgk/col/col1/index.html`, '' at the root."""
+    path = urlsplit(url).path
+    m = re.search(r"/(?:col|art|module)/", path)
+    return path[:m.start()] if m else ""
+
+
+def proxy_of(text: str, page_url: str, nextgroup: str) -> str:
+    """The pager's data URL: the script's `proxyUrl`, else the `<nextgroup>` link's path, else the default
+    under the page's mount point."""
+    m = _PROXY_URL.search(text)
+    if m:
+        return m.group(1)
+    if nextgroup:
+        return urlsplit(nextgroup).path
+    return mount(page_url) + PROXY
+
+
 def proxy_pages(text: str, page_url: str, n_embedded: int) -> list[FoundLink]:
-    """The dataproxy.jsp requests the jpage pager would make for the records not embedded."""
+    """The POSTs to dataproxy.jsp the jpage pager would make for the records not embedded: the URL
+    carries the record range (and the column, so two columns' pages stay apart), the form the
+    column's parameters."""
     total_m = _TOTAL.search(text)
     if not total_m:
         return []
@@ -62,31 +89,37 @@ def proxy_pages(text: str, page_url: str, n_embedded: int) -> list[FoundLink]:
     per_page = int(m.group(1)) if (m := _PER_PAGE.search(text)) else 15
     group = int(m.group(1)) if (m := _GROUP.search(text)) else 3
     params: dict[str, str] = {}
+    nextgroup = ""
     ng = _NEXTGROUP.search(text)
     if ng:
         href = re.search(r"href=['\"]([^'\"]+)['\"]", ng.group(1))
         if href:
-            params = {k: v for k, v in parse_qsl(urlsplit(href.group(1).replace("&amp;", "&")).query)
-                      if k in _PARAM_KEYS}
+            nextgroup = href.group(1).replace("&amp;", "&")
+            params = {k: v for k, v in parse_qsl(urlsplit(nextgroup).query) if k in _PARAM_KEYS}
+    script_query = _QUERY.search(text)
+    scope = script_query.group(1) if script_query else text
     for key in _PARAM_KEYS:
         if key not in params:
-            m = re.search(rf"['\"]?{key}['\"]?\s*:\s*['\"]?([^'\",}}\s]+)", text)
+            m = re.search(rf"['\"]?\b{key}['\"]?\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([^,}}\s]+))", scope)
             if m:
-                params[key] = m.group(1)
+                params[key] = next(g for g in m.groups() if g is not None)
     if "columnid" not in params:
         col = re.search(r"/col/col(\d+)/", page_url)
         if col:
             params["columnid"] = col.group(1)
     step = max(1, per_page * group)
     out = []
+    proxy = proxy_of(text, page_url, nextgroup)
+    form = urlencode(sorted(params.items()))
+    keys = [(k, params[k]) for k in ("columnid", "unitid") if k in params]
     start = max(n_embedded, 0) + 1
     while start <= total:
         end = min(total, start + step - 1)
-        query = urlencode([("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(per_page)),
-                           *sorted(params.items())])
-        url = join(page_url, f"{PROXY}?{query}")
+        query = urlencode([("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(per_page)), *keys])
+        url = join(page_url, f"{proxy}?{query}")
         if url is not None:
-            out.append(FoundLink(url=url, role="list", anchor=f"records {start}-{end}", hints=(("list", "page"),)))
+            out.append(FoundLink(url=url, role="list", anchor=f"records {start}-{end}",
+                                 hints=(("form", form), ("list", "page"))))
         start = end + 1
     return out
 
@@ -98,7 +131,7 @@ class HanwebAdapter:
         return [FoundLink(url=u, role="list", hints=(("list", "column"),)) for u in source.start]
 
     def prefixes(self, source: Source) -> tuple[str, ...]:
-        return ("/col/", "/art/", "/module/")
+        return tuple(sorted({f"{mount(u)}/{d}/" for u in source.start for d in ("col", "art", "module")}))
 
     def links(self, page: FetchedPage) -> list[FoundLink]:
         if page.role == "report":

@@ -82,6 +82,15 @@ def _make_handler(host: Host) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
 
+        def do_POST(self) -> None:
+            """A form POST (Hanweb's dataproxy.jsp) answers like a GET with the form in the query,
+            as a servlet's getParameter() reads both."""
+            length = int(self.headers.get("Content-Length") or 0)
+            form = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+            if form:
+                self.path += ("&" if "?" in self.path else "?") + form
+            self.do_GET()
+
         def do_GET(self) -> None:
             entry = Entry(path=self.path, start=time.monotonic(), user_agent=self.headers.get("User-Agent", ""),
                           wall=time.time())

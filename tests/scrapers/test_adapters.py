@@ -85,3 +85,84 @@ def test_gbk_pages_decode_and_files_are_recognised() -> None:
     assert is_file("http://jyt.hebei.gov.cn/download.jsp?pathfile=/atm/7/20230131173706156.docx;")
     assert is_file("http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=2301.pdf")
     assert not is_file("http://x.gov.cn/art/2023/1/1/art_1_2.html")
+
+
+def test_families_are_detected_from_the_pages_own_fingerprints() -> None:
+    from scrapers.adapters.detect import detect
+
+    def fam(url: str, html: str) -> tuple[str, ...]:
+        return detect(FetchedPage(url=url, role="nav", body=html.encode()))
+
+    assert fam("http://a.gov.cn/zfxxgknb/", '<script>createPageHTML(3, 0, "index", "html");</script>') == ("trs",)
+    assert fam("http://a.gov.cn/zfxxgk/col/col2005/index.html", "<datastore><recordset/></datastore>") == ("hanweb",)
+    assert fam("http://a.gov.cn/gkmlpt/index", "<script>window._CONFIG = { SID: '760123' };</script>") == ("gkmlpt",)
+    assert fam("http://a.gov.cn/xxgk.htm", "<a href='info/1234/5600.htm'>x</a>") == ("vsb",)
+    assert fam("http://a.gov.cn/", "<a href='/cms/html/x/2020-01-15/880.html'>x</a>") == ()  # generic only
+
+
+def test_gkmlpt_catalogue_and_json_api() -> None:
+    from scrapers.adapters.gkmlpt import api_links, catalogue_links
+
+    app = ("<script>window._CONFIG = { SID: '760123', SITE_NAME: '南岭市人民政府' };</script>"
+           "<a href='/gkmlpt/index#2460'>政府信息公开指南</a><a href='/gkmlpt/index#2466'>政府信息公开年报</a>")
+    [col] = catalogue_links(FetchedPage(url="http://www.nanling.gov.cn/gkmlpt/index", role="nav", body=app.encode()))
+    assert col.url == "http://www.nanling.gov.cn/gkmlpt/api/all/2466?page=1&sid=760123" and col.role == "list"
+    answer = ('{"total": 9, "page": 1, "articles": [{"title": "南岭市人民政府2023年政府信息公开工作年度报告", '
+              '"url": "http://www.nanling.gov.cn/gkmlpt/content/4/4012/post_4012017.html#2466", '
+              '"display_publish_time": 1706745600}, {"title": "x", "post_url": "/gkmlpt/content/4/4012/post_2.html"}]}')
+    links = api_links(FetchedPage(url=col.url, role="list", body=answer.encode()))
+    reports = [link for link in links if link.role == "report"]
+    assert reports[0].url == "http://www.nanling.gov.cn/gkmlpt/content/4/4012/post_4012017.html"
+    assert dict(reports[0].hints) == {"title": "南岭市人民政府2023年政府信息公开工作年度报告", "published": "2024-02-01"}
+    assert [link.url.split("?")[1] for link in links if link.role == "list"] == [
+        "page=2&sid=760123", "page=3&sid=760123", "page=4&sid=760123", "page=5&sid=760123"]
+
+
+def test_hanweb_mounted_under_a_path_posts_to_its_own_proxy() -> None:
+    page = ('<div id="88123"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/zfxxgk/module/web/jpage/'
+            'dataproxy.jsp?col=1&appid=1&webid=11&path=%2Fzfxxgk%2F&columnid=2005&unitid=88123"></a>]]></nextgroup>'
+            '<recordset></recordset></datastore></script></div><script>new jpage({ unitid:88123, proxyUrl:'
+            "'/zfxxgk/module/web/jpage/dataproxy.jsp', perPage:3, totalRecord:8, query:{col:1,appid:1,webid:11,"
+            "path:'/zfxxgk/',columnid:2005,sourceContentType:1,unitid:88123,webname:'东浦区人民政府',permissiontype:0} });"
+            "</script>")
+    url = "http://www.dongpu.gov.cn/zfxxgk/col/col2005/index.html"
+    [p] = proxy_pages(page, url, n_embedded=0)
+    assert p.url == ("http://www.dongpu.gov.cn/zfxxgk/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=8"
+                     "&perpage=3&columnid=2005&unitid=88123")
+    form = dict(x.split("=", 1) for x in dict(p.hints)["form"].split("&"))
+    assert form["sourceContentType"] == "1" and form["webname"] == "%E4%B8%9C%E6%B5%A6%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C"
+    assert set(form) == {"col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname",
+                         "permissiontype"}
+    from scrapers.adapters.hanweb import HanwebAdapter
+    from scrapers.sources import Source
+
+    assert HanwebAdapter().prefixes(Source(id="x-y", start=(url,))) == ("/zfxxgk/art/", "/zfxxgk/col/", "/zfxxgk/module/")
+
+
+def test_a_column_is_judged_by_its_structure_not_by_one_links_text() -> None:
+    auto = adapter_for("auto")
+    nav = '<a href="/nb/">政府信息公开年度报告</a><a href="/zwgk/">政务公开</a>'.encode()
+    assert [(x.url, x.role) for x in auto.links(FetchedPage(url="http://a.gov.cn/", role="nav", body=nav))] == [
+        ("http://a.gov.cn/nb/", "list")]  # no year in it: the column, not a report
+    lis = "".join(f'<li><a href="/nb/{y}.html">某县{y}年政府信息公开工作年度报告</a></li>' for y in (2021, 2022, 2023))
+    links = auto.links(FetchedPage(url="http://a.gov.cn/nb/", role="report", body=lis.encode()))
+    assert {x.role for x in links} == {"report"} and len(links) == 3  # linked as a report, read as the list it is
+    real = FetchedPage(url=PINGTAN + "202001/t20200120_80576.htm", role="report",
+                       body=fixture_bytes("html", "fujian_pingtan_zone_2019_page.html"))
+    assert auto.links(real) == []  # a real report page stays a report
+
+
+def test_sites_and_identity() -> None:
+    from scrapers.identity import site_identity
+    from scrapers.urls import site_of
+
+    assert site_of("xxgk.pingyuan.gov.cn") == site_of("www.pingyuan.gov.cn") == "pingyuan.gov.cn"
+    assert site_of("www.gov.cn") == "www.gov.cn" and site_of("www.mirror-news.com") == "mirror-news.com"
+    assert site_of("122.137.242.24:8080") == "122.137.242.24"
+    home = ('<html><head><meta name="SiteName" content="平潭综合实验区管理委员会"><meta name="SiteIdcode" '
+            'content="3501280001"><title>首页</title></head><body></body></html>').encode()
+    ident = site_identity(FetchedPage(url="http://a.gov.cn/", role="nav", body=home))
+    assert (ident.agency, ident.region) == ("平潭综合实验区管理委员会", "350128")
+    titled = "<title>清水市人民政府门户网站</title><p>网站标识码：3501000001</p>".encode()
+    ident = site_identity(FetchedPage(url="http://a.gov.cn/", role="nav", body=titled))
+    assert (ident.agency, ident.region) == ("清水市人民政府", "350100")

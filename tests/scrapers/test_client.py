@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
@@ -180,3 +182,69 @@ def test_gzip_bodies_are_decoded_but_kept_raw_for_the_archive() -> None:
 def test_a_user_agent_must_name_a_contact(ua: str) -> None:
     with pytest.raises(ValueError, match="user_agent"):
         CrawlSettings(user_agent=ua)
+
+
+def test_backoff_is_bounded_and_recovers_whatever_the_failure_rate() -> None:
+    """Half the answers a 503 with Retry-After: the delay never runs away to the ceiling, and after
+    the last failure it is back to base within 20 good answers (issue 15 §4)."""
+    settings = CrawlSettings(delay=3.0, max_delay=120.0, retries=0, respect_robots=False)
+    n = [0]
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "h.gov.cn":
+            return httpx.Response(200, text="ok")
+        n[0] += 1
+        if n[0] > 80 or (n[0] <= 60 and n[0] % 2 == 0):  # alternating, good, then down
+            return httpx.Response(503, headers={"Retry-After": "7"}, text="busy")
+        return httpx.Response(200, text="ok")
+
+    f, _ = fetcher_for(flaky)
+    delays = []
+    for i in range(60):
+        f.fetch(f"http://h.gov.cn/{i}.html", settings)
+        delays.append(f.host_delay("h.gov.cn"))
+    assert max(delays) <= 12.0  # isolated failures: 2×base at most, not the 120 s ceiling
+    recovered = []
+    for i in range(20):
+        f.fetch(f"http://h.gov.cn/good{i}.html", settings)
+        recovered.append(f.host_delay("h.gov.cn"))
+    assert recovered[-1] == 3.0 and recovered.index(3.0) < 20
+    # a run of failures climbs, bounded by max_delay; other hosts keep their own delay
+    for i in range(12):
+        f.fetch(f"http://h.gov.cn/x{i}.html", replace(settings, max_delay=40.0))
+    assert f.host_delay("h.gov.cn") == 40.0
+    f.fetch("http://other.gov.cn/a.html", settings)
+    assert f.host_delay("other.gov.cn") == 3.0
+
+
+def test_crawl_delay_applies_to_the_first_page_after_robots() -> None:
+    sleeps: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nCrawl-delay: 5\n")
+        return httpx.Response(200, text="ok")
+
+    f, log = fetcher_for(handler, sleeps=sleeps)
+    f.fetch("http://h.gov.cn/a.html", FAST)
+    assert [r.url.path for r in log.requests] == ["/robots.txt", "/a.html"]
+    assert sleeps and sleeps[0] == pytest.approx(5.0)
+
+
+def test_a_form_is_posted_never_conditional() -> None:
+    class Memory:
+        def validators(self, url: str) -> tuple[str | None, str | None]:
+            return '"e1"', None
+
+        def archived_body(self, url: str) -> bytes | None:
+            return None
+
+        def record_robots(self, fetch: Fetch) -> None:
+            pass
+
+    f, log = fetcher_for(lambda r: robots_ok(r) or httpx.Response(200, text="<datastore/>"), memory=Memory())
+    ex = f.fetch("http://h.gov.cn/zfxxgk/module/web/jpage/dataproxy.jsp?startrecord=4", FAST,
+                 form=b"columnid=1&unitid=2").final
+    req = log.requests[-1]
+    assert req.method == "POST" and req.content == b"columnid=1&unitid=2" and "if-none-match" not in req.headers
+    assert ex.method == "POST" and ex.request_body == b"columnid=1&unitid=2"

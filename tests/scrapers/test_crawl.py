@@ -4,6 +4,7 @@ incrementally, keep versions, and report coverage (found / missing / blocked) co
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -119,8 +120,13 @@ def test_coverage_shows_found_missing_and_blocked(sim: Sim, first) -> None:
         got = {r.year: r.status for r in rows if r.source_id == t.source["id"]}
         captured = {y for y, s in got.items() if s in ("found", "unparsed")}
         assert captured == t.found, t.source["id"]
-        assert {y for y, s in got.items() if s == "blocked"} == t.blocked, t.source["id"]
+        # Not seen = blocked (refused: robots, a challenge, 403) or failed (no answer: 5xx, timeout).
+        assert {y for y, s in got.items() if s in ("blocked", "failed")} == t.blocked, t.source["id"]
         assert {y for y, s in got.items() if s == "missing"} == t.missing, t.source["id"]
+    slow = {r.year: r for r in rows if r.source_id == "sim-slow" and r.status == "failed"}
+    assert set(slow) == {2022} and slow[2022].detail.startswith("timeout: http://")  # names the URL
+    assert {r.status for r in rows if r.source_id == "sim-js"} == {"blocked"}
+    assert all("js_challenge" in r.detail for r in rows if r.source_id == "sim-js")
     # Reports served as HTML are extracted by the registered HTML extractor: found, not just captured.
     trs = {r.year: r.status for r in rows if r.source_id == "sim-trs"}
     assert trs[2019] == "found" and trs[2021] == "found"
@@ -177,3 +183,31 @@ def test_an_edited_report_becomes_a_new_version(sim: Sim, first) -> None:
     assert [(c.url, c.version, c.record_type) for c in new] == [(url, 2, "response")]
     stats = extract_new(data, data.root / "dataset", jobs=0)
     assert stats.documents == 1
+
+
+def test_auto_detection_finds_what_the_family_adapters_find(tmp_path: Path) -> None:
+    """The same portals with no adapter named (`auto`, the default): every report and attachment
+    found, nothing requested outside what the family adapters may request."""
+    from dataclasses import replace as with_
+
+    from .conftest import build
+
+    (tmp_path / "auto").mkdir()
+    s = build(tmp_path / "auto")
+    try:
+        sources = [with_(src, adapter="auto") for src in load_sources(s.sources_file)]
+        data = DataDir(tmp_path / "data")
+        crawl(data, sources, workers=8)
+        store = Store(data.db)
+        try:
+            got = {r["url"] for r in store.query("SELECT url FROM captures WHERE http_status = 200")}
+        finally:
+            store.close()
+        for t in s.truths:
+            assert set(t.reports) | set(t.attachments) <= got, t.source["id"]
+        for name in ("trs", "hanweb", "gd", "hunan", "generic"):
+            host = s.servers[name]
+            allowed = set().union(*(t.allowed for t in s.truths if str(t.source["start"]).startswith(host.base)))
+            assert {e.path for e in host.log} - allowed <= {e.path for e in host.log if "dataproxy" in e.path}, name
+    finally:
+        s.servers.close()

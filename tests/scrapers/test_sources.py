@@ -41,7 +41,8 @@ def entry(**changes: object) -> dict[str, object]:
     (entry(region="3501"), "'region' must be a 6-digit"),
     (entry(adapter="trss"), "(did you mean 'trs'?)"),
     (entry(start="ftp://x"), "is not an http(s) URL"),
-    (entry(agency=None), "missing key 'agency'"),
+    (entry(start=None), "missing key 'start'"),
+    (entry(agency=3), "'agency' must be a string"),
     (entry(id="Bad ID"), "'id' must be"),
     (entry(settings={"hosts": "a.gov.cn"}), "'hosts' must be a list of strings"),
 ])
@@ -63,3 +64,10 @@ def test_duplicates_defaults_and_unknown_ids() -> None:
     assert sources[0].start == ("http://a.gov.cn/x",)  # canonical spelling
     with pytest.raises(SourceError, match="unknown source id 'a-c' \\(did you mean 'a-b'\\?\\)"):
         select(sources, ["a-c"])
+
+
+def test_an_id_and_a_url_are_a_source() -> None:
+    """Everything but id and start is optional: agency and region are discovered, the family detected."""
+    [src] = parse_sources({"source": [{"id": "new-county", "start": "http://www.example.gov.cn/"}]})
+    assert (src.agency, src.region, src.adapter, src.start) == ("", "", "auto", ("http://www.example.gov.cn/",))
+    assert src.settings.delay == 3.0  # the documented default delay

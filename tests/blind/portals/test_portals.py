@@ -1,14 +1,12 @@
 """Blind tests of the crawler against the simulated portals (tests/blind/portals/sim.py).
 
-The crawler is reached only through crawl_hook.crawl (XXGK_BLIND_PORTALS_DRIVER=patched uses
-patched_driver.crawl instead: the documented CLI with httpx patched). Assertions read the simulator's
+The crawler is reached only through crawl_hook.crawl. Assertions read the simulator's
 request log, the coverage CSV and the WARC files — nothing of the crawler's internals.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -27,10 +25,8 @@ CrawlFn = Callable[[list[dict[str, str]], Path, httpx.BaseTransport, dict[str, o
 
 
 def crawl_fn() -> CrawlFn:
-    if os.environ.get("XXGK_BLIND_PORTALS_DRIVER") == "patched":
-        from .patched_driver import crawl
-    else:
-        from .crawl_hook import crawl
+    from .crawl_hook import crawl
+
     return crawl
 
 
@@ -38,8 +34,6 @@ def _crawl(sim: Simulator, data: Path) -> None:
     transport = LoopbackTransport(sim)
     try:
         crawl_fn()(sim.sources(), data, transport, dict(SETTINGS))
-    except NotImplementedError as exc:
-        pytest.skip(f"crawl hook not wired: {exc}")
     finally:
         transport.close()
 

@@ -87,6 +87,10 @@ def test_crawl_exit_codes(tmp_path: Path) -> None:
     assert res.returncode == 2 and "unknown key 'dely'" in res.stdout
     res = xxgk("crawl", "--source", "no-such-source", "--data", str(tmp_path))
     assert res.returncode == 2 and "unknown source id 'no-such-source'" in res.stdout
+    res = xxgk("crawl", "--site", "http://a.gov.cn/", "--data", str(tmp_path))
+    assert res.returncode == 2 and "expected ID=URL" in res.stdout
+    res = xxgk("crawl", "--site", "Bad ID=http://a.gov.cn/", "--data", str(tmp_path))
+    assert res.returncode == 2 and "'id' must be" in res.stdout
 
 
 def test_coverage_command(demo, tmp_path: Path) -> None:
@@ -103,3 +107,16 @@ def test_coverage_command(demo, tmp_path: Path) -> None:
     assert hebei.to_dict() == {2019: "found", 2020: "unparsed", 2021: "found", 2022: "found", 2023: "found",
                                2024: "missing"}
     assert xxgk("coverage", "--data", str(tmp_path / "none")).returncode == 2
+    # Without --sources: the sources crawled into DATA, as they were given (not the shipped registry).
+    mine = tmp_path / "mine.csv"
+    assert xxgk("coverage", "--data", str(data), "--since", "2019", "--until", "2024", "--csv", str(mine)).returncode == 0
+    crawled = pd.read_csv(mine)
+    assert set(crawled["source_id"]) == set(cov["source_id"])
+    assert crawled[crawled["source_id"] == "sample-hebei-jyt"].set_index("year")["status"].to_dict() == hebei.to_dict()
+    # A source of a registry that was never crawled here is not_crawled, not blocked.
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[source]]\nid = "never-crawled"\nstart = "http://www.example.gov.cn/"\n', encoding="utf-8")
+    never = tmp_path / "never.csv"
+    assert xxgk("coverage", "--data", str(data), "--sources", str(extra), "--since", "2023", "--until", "2024",
+                "--csv", str(never)).returncode == 0
+    assert set(pd.read_csv(never)["status"]) == {"not_crawled"}
