@@ -16,11 +16,14 @@ means extracting them again (the dataset writer replaces by report id).
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,6 +53,8 @@ from scrapers import (
 from scrapers.state import now_iso
 
 LOG = logging.getLogger("xxgk.jobs")
+EXIT_STOPPED = 130
+"""Exit code of a run stopped by SIGINT/SIGTERM (128 + SIGINT, as shells report Ctrl-C)."""
 EXTRACT_ROLES = ("report", "attachment")
 
 
@@ -125,13 +130,29 @@ class JsonLines(logging.Handler):
         super().close()
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def add_log_arguments(p: argparse.ArgumentParser) -> None:
+    """`--log FILE` and `--log-level`: every command writes a JSON-lines log, run stats at the end."""
+    g = p.add_argument_group("Logging")
+    g.add_argument("--log", default=None, metavar="FILE",
+                   help="JSON-lines log file (default: DATA/logs/xxgk.jsonl, or DATASET/logs/xxgk.jsonl for extract)")
+    g.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="least severe level logged (default: info)")
+
+
 @contextmanager
-def json_logging(data: DataDir) -> Iterator[JsonLines]:
-    handler = JsonLines(data.log)
+def json_logging(target: DataDir | Path | None, level: str = "info") -> Iterator[JsonLines | None]:
+    """Log `xxgk.*` events as JSON lines to `target` (a data directory's log, a file; None: nowhere)."""
+    if target is None:
+        yield None
+        return
+    handler = JsonLines(target.log if isinstance(target, DataDir) else target)
+    handler.setLevel(getattr(logging, level.upper()))
     root = logging.getLogger("xxgk")
     root.addHandler(handler)
     old = root.level
-    root.setLevel(logging.INFO)
+    root.setLevel(getattr(logging, level.upper()))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         yield handler
@@ -141,12 +162,31 @@ def json_logging(data: DataDir) -> Iterator[JsonLines]:
         handler.close()
 
 
+@contextmanager
+def run_tmpdir(dataset: str) -> Iterator[str]:
+    """A temporary folder for the run's workers and converters, removed whatever happens.
+
+    Inside a local dataset (a hidden `.tmp-<pid>` folder no table reader looks into), so a run
+    leaves nothing outside its dataset; a crashed run's folder is removed by the next writer.
+    """
+    if "://" in dataset:
+        folder = tempfile.mkdtemp(prefix="xxgk-run-")
+    else:
+        folder = str(Path(dataset) / f".tmp-{os.getpid()}")
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def event(name: str, **fields: object) -> None:
     LOG.info(name, extra={"fields": fields})
 
 
 class StopFlag:
-    """Set by SIGTERM/SIGINT: the crawl finishes the page in hand and stops cleanly."""
+    """Set by the first SIGTERM/SIGINT: work in hand finishes and the run stops cleanly. A second
+    signal aborts at once (exit 130); the dataset stays consistent (atomic renames)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -155,7 +195,11 @@ class StopFlag:
         return self._event.is_set()
 
     def set(self, signum: int = 0, frame: FrameType | None = None) -> None:
+        if self._event.is_set() and signum:
+            os._exit(EXIT_STOPPED)
         self._event.set()
+        if signum:
+            event("stop_requested", signal=signal.Signals(signum).name)
 
     @contextmanager
     def installed(self) -> Iterator[StopFlag]:

@@ -118,8 +118,8 @@ class DatasetWriter:
         self._clean_stale_staging()
 
     def _clean_stale_staging(self) -> None:
-        """Remove staging folders a crashed run left behind (its process is gone)."""
-        for path in self.fs.glob(f"{self.root}/.staging-*"):
+        """Remove staging and temporary folders a crashed run left behind (its process is gone)."""
+        for path in [*self.fs.glob(f"{self.root}/.staging-*"), *self.fs.glob(f"{self.root}/.tmp-*")]:
             pid = path.rstrip("/").rsplit("-", 1)[-1]
             if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
                 self.fs.rm(path, recursive=True)
