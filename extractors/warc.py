@@ -79,6 +79,7 @@ class WarcContainer:
         yield from docs
 
     def scan(self, fh: BinaryIO, *, source: SourceRef) -> Iterator[Locator | Flaw]:
+        fh.seek(0)
         head = fh.read(len(_GZIP_MAGIC))
         magic = _GZIP_MAGIC if head.startswith(_GZIP_MAGIC) else _WARC_MAGIC
         found: list[_Found] = []

@@ -32,9 +32,9 @@ from pipeline.normalise.report import Report
 from pipeline.products.datapackage import write_datapackage
 from pipeline.runs.executors import make_executor
 from pipeline.runs.inputs import iter_units, missing
-from pipeline.runs.units import Unit
 from pipeline.runs.jobs import EXIT_STOPPED, StopFlag, add_log_arguments, event, json_logging, run_tmpdir
 from pipeline.runs.settings import DEFAULTS
+from pipeline.runs.units import Unit
 from pipeline.store.dataset import DatasetWriter, WriteStats
 
 HELP = "extract files and folders into the dataset"

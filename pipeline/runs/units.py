@@ -124,9 +124,23 @@ def _scan(fh: BinaryIO, container: object, unit: FileUnit, src: SourceRef) -> Ou
                                         locator=found))
     except ExtractionError as exc:
         reports.append(failed(src, f"{unit.uri}: {exc.reason}"))
+        return Outcome(tuple(reports), tuple(units))
     if not reports and not units:
         reports.append(failed(src, f"{unit.uri}: the {container.name} file holds no record"))  # type: ignore[attr-defined]
-    return Outcome(tuple(reports), tuple(units))
+        return Outcome(tuple(reports), tuple(units))
+    return Outcome((container_row(fh, src, len(reports)), *reports), tuple(units))
+
+
+def container_row(fh: BinaryIO, src: SourceRef, n_flaws: int) -> Report:
+    """The container file's own row (every input is a row): `ok`, or `partial` when parts of it
+    could not be read; its members are rows of their own."""
+    fh.seek(0)
+    digest = hashlib.sha256()
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
+    row = failed(replace(src, sha256=digest.hexdigest()), "")
+    note = f"{src.uri}: {n_flaws} part(s) of this container could not be read (rows of their own)"
+    return replace(row, status="partial" if n_flaws else "ok", error=note if n_flaws else "", doc_kind="container")
 
 
 def _run_member(unit: MemberUnit, worker: Worker) -> Outcome:
