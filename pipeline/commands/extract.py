@@ -49,7 +49,7 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
                        "--out is a deprecated spelling)")
     g_run = ex.add_argument_group("Execution")
     g_run.add_argument("--executor", choices=("local", "dask"), default="local",
-                       help="local process pool (default) or Dask distributed")
+                       help="local process pool or Dask distributed (default: local)")
     g_run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
     g_run.add_argument("--jobs", type=int, default=DEFAULTS.jobs,
                        help=f"worker processes; 0 runs in-process (debugging) (default: {DEFAULTS.jobs})")
