@@ -23,8 +23,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP) sysdeps
-	$(BIN)/xxgk run --data data --jobs 2
-	$(BIN)/xxgk extract data/samples/jilin_tonghua_dongchang_science_bureau_2023.txt --out data/dataset
+	$(BIN)/xxgk run --demo --data data --jobs 2
+	$(BIN)/xxgk extract data/samples/jilin_tonghua_dongchang_science_bureau_2023.txt --dataset data/dataset
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,8 +6,11 @@ Knows the shapes of documents, not the template: no codebook code appears in thi
 from __future__ import annotations
 
 from .base import (
+    MAX_DOCUMENT_BYTES,
     Container,
     Extractor,
+    Flaw,
+    Locator,
     Member,
     container_for,
     for_media_type,
@@ -63,6 +66,7 @@ register_container(CSV_RECORDS, RecordsCsv())
 register_container(WARC, "extractors.warc:WarcContainer")
 
 __all__ = [
+    "MAX_DOCUMENT_BYTES",
     "BBox",
     "Block",
     "Cell",
@@ -71,7 +75,9 @@ __all__ = [
     "DocumentTooLarge",
     "ExtractionError",
     "Extractor",
+    "Flaw",
     "Link",
+    "Locator",
     "MalformedDocument",
     "Member",
     "NoContent",

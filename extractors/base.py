@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
-from .errors import UnsupportedMediaType
+from .errors import ExtractionError, UnsupportedMediaType
 from .model import Document, SourceRef
 
 
@@ -32,12 +33,61 @@ class Member:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+"""A file, container member or record larger than this is refused by name, never loaded."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Locator:
+    """Where one member sits in a container file: found by `scan`, read back by `read`.
+
+    Small and picklable, so the process that scans a container and the processes that read its
+    members can differ: nobody holds a whole container's documents in memory.
+    """
+
+    uri: str
+    offset: int
+    length: int = 0
+    index: int = 0
+    hints: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    context: tuple[tuple[str, str], ...] = ()
+    """Container-specific facts the reader needs (a CSV's encoding and header length)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flaw:
+    """A part of a container that cannot be a member (a corrupt record, a record over a limit)."""
+
+    uri: str
+    reason: str
+
+
 class Container(Protocol):
-    """A file that holds many documents; yields each with its own source reference."""
+    """A file that holds many documents: `scan` finds them, `read` loads one.
+
+    `scan` streams a binary file object and never loads members' bytes; every part it cannot
+    read becomes a `Flaw`, so nothing in the file is lost silently.
+    """
 
     name: str
 
-    def members(self, data: bytes, *, source: SourceRef) -> Iterator[Member]: ...
+    def scan(self, fh: BinaryIO, *, source: SourceRef) -> Iterator[Locator | Flaw]: ...
+
+    def read(self, fh: BinaryIO, locator: Locator, *, source: SourceRef) -> Member: ...
+
+
+def members(container: Container, data: bytes, *, source: SourceRef) -> Iterator[Member | Flaw]:
+    """The members (and flaws) of a container held in memory (a container inside a container)."""
+    fh = io.BytesIO(data)
+    for found in list(container.scan(fh, source=source)):
+        if isinstance(found, Flaw):
+            yield found
+            continue
+        try:
+            yield container.read(fh, found, source=source)
+        except ExtractionError as exc:
+            yield Flaw(uri=found.uri, reason=exc.reason)
 
 
 _EXTRACTORS: dict[str, Extractor | str] = {}

@@ -11,6 +11,7 @@ plain text and "succeed".
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -107,6 +108,7 @@ def convert_to_docx(data: bytes, kind: str, *, source: str, timeout: float, soff
         except OSError as exc:
             raise UnsupportedMediaType(source, f"LibreOffice ({binary}) could not be started: {exc}; "
                                        f"{_INSTALL_HINT}") from exc
+        _LIVE[proc.pid] = work
         with proc:  # closes the pipe and reaps the process on every way out
             try:
                 log, _ = proc.communicate(timeout=timeout)
@@ -114,6 +116,8 @@ def convert_to_docx(data: bytes, kind: str, *, source: str, timeout: float, soff
                 _kill(proc)
                 raise DocumentTooLarge(source, f"LibreOffice did not convert this {_WHAT[kind]} file within "
                                        f"{timeout:g} s (killed)") from None
+            finally:
+                _LIVE.pop(proc.pid, None)
         result = out / "input.docx"
         if not result.is_file() or result.stat().st_size == 0:
             lines = log.decode("utf-8", "replace").splitlines()
@@ -121,6 +125,25 @@ def convert_to_docx(data: bytes, kind: str, *, source: str, timeout: float, soff
             raise MalformedDocument(source, f"LibreOffice could not open this {_WHAT[kind]} file "
                                     f"(exit {proc.returncode}: {said or 'no output'})")
         return result.read_bytes()
+
+
+_LIVE: dict[int, Path] = {}
+"""Conversions running in this process: process-group id → its private folder."""
+
+
+def conversions() -> list[int]:
+    """Process-group ids of the conversions running now (their memory counts as this process's)."""
+    return list(_LIVE)
+
+
+def stop_conversions() -> None:
+    """Kill every running conversion's process group and remove its folder: for a worker that is
+    being stopped (timeout, memory cap, interrupt), so no LibreOffice outlives it."""
+    for pgid, folder in list(_LIVE.items()):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+        _LIVE.pop(pgid, None)
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

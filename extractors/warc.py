@@ -13,16 +13,16 @@ WARC-Record-ID, the HTTP headers (for the charset), and the crawler's anchor tex
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
 from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
-from .base import Member
-from .errors import MalformedDocument
+from .base import MAX_DOCUMENT_BYTES, Flaw, Locator, Member, members
+from .errors import DocumentTooLarge, MalformedDocument
 from .model import SourceRef
 
 NAME = "warc"
@@ -54,90 +54,171 @@ def _is_document(content_type: str, url: str, role: str) -> bool:
     return not any(s in ct for s in _SKIP_TYPES)
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    record_id: str
-    url: str
-    date: str
-    content_type: str
-    payload: bytes
-    headers: tuple[tuple[str, str], ...]
-    truncated: str
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
 
 
 class WarcContainer:
-    """`members()` of a WARC file (plain or gzip per record)."""
+    """`scan()` a WARC file (plain or gzip per record) for its documents; `read()` one of them.
+
+    The scan reads record headers only (a payload is skipped, never held). A damaged stretch (a
+    corrupt gzip member, a record cut inside its header) is a `Flaw` naming the byte offset, and
+    the scan goes on at the next record boundary it can find, so the records after it are kept.
+    """
 
     name = NAME
     version = VERSION
 
     def members(self, data: bytes, *, source: SourceRef) -> Iterator[Member]:
-        docs, meta = self._records(data, source)
-        for doc in docs:
-            fields = meta.get(doc.record_id, {})
-            role = fields.get("xxgk-role", "")
-            if role in _SKIP_ROLES or not _is_document(doc.content_type, doc.url, role):
-                continue
-            hints: list[tuple[str, str]] = [("url", doc.url)]
-            extra = json.loads(fields.get("xxgk-hints") or "{}")
-            for key in ("title", "published", "rendition", "parent"):
-                if isinstance(extra.get(key), str) and extra[key]:
-                    hints.append((key, extra[key]))
-            if fields.get("via"):
-                hints.append(("via", fields["via"]))
-            if fields.get("xxgk-source"):
-                hints.append(("crawl_source", fields["xxgk-source"]))
-            if doc.truncated:
-                hints.append(("warc_truncated", doc.truncated))
-            yield Member(
-                data=doc.payload,
-                source=SourceRef(uri=doc.url, sha256=hashlib.sha256(doc.payload).hexdigest(), captured_at=doc.date,
-                                 capture_id=doc.record_id),
-                hints=tuple(hints),
-                headers=doc.headers,
-            )
+        """In-memory members; a file with no readable record at all is a `MalformedDocument`."""
+        found = list(members(self, data, source=source))
+        docs = [m for m in found if isinstance(m, Member)]
+        flaws = [f for f in found if isinstance(f, Flaw)]
+        if not docs and flaws and flaws[0].reason.startswith("not a readable WARC"):
+            raise MalformedDocument(source.uri, flaws[0].reason)
+        yield from docs
 
-    @staticmethod
-    def _records(data: bytes, source: SourceRef) -> tuple[list[_Doc], dict[str, dict[str, str]]]:
-        """Document records, and the crawler's metadata fields keyed by the record they describe."""
-        docs: list[_Doc] = []
+    def scan(self, fh: BinaryIO, *, source: SourceRef) -> Iterator[Locator | Flaw]:
+        fh.seek(0)
+        head = fh.read(len(_GZIP_MAGIC))
+        magic = _GZIP_MAGIC if head.startswith(_GZIP_MAGIC) else _WARC_MAGIC
+        found: list[_Found] = []
         meta: dict[str, dict[str, str]] = {}
-        seen = 0
+        flaws: list[Flaw] = []
+        pos: int | None = 0
+        while pos is not None:
+            pos = _scan_from(fh, pos, magic, source, found, meta, flaws)
+        if not found and not meta:  # not one record: this is no WARC file at all
+            why = f" ({flaws[0].reason})" if flaws else " (no record)"
+            flaws = [Flaw(uri=source.uri, reason=f"not a readable WARC file{why}")]
+        yield from flaws
+        for f in found:
+            fields = meta.get(f.record_id, {})
+            role = fields.get("xxgk-role", "")
+            if role in _SKIP_ROLES or not _is_document(f.content_type, f.url, role):
+                continue
+            if f.length > MAX_DOCUMENT_BYTES:
+                yield Flaw(uri=f.url, reason=f"WARC record of {f.length} bytes at offset {f.offset} is over the "
+                           f"{MAX_DOCUMENT_BYTES} byte limit (not read)")
+                continue
+            yield Locator(uri=f.url, offset=f.offset, index=len(found), hints=_hints(f, fields),
+                          context=(("record_id", f.record_id), ("date", f.date)))
+
+    def read(self, fh: BinaryIO, locator: Locator, *, source: SourceRef) -> Member:
+        fh.seek(locator.offset)
         try:
-            for record in ArchiveIterator(io.BytesIO(data), check_digests=False):
-                wh = record.rec_headers
-                rtype = record.rec_type
-                if not rtype or not wh.get_header("WARC-Record-ID"):
-                    raise ArchiveLoadFailed("a record without WARC-Type or WARC-Record-ID")
-                seen += 1
-                if rtype == "metadata":
-                    meta[wh.get_header("WARC-Concurrent-To") or ""] = _fields(record.content_stream().read())
-                    continue
-                if rtype not in ("response", "resource"):
-                    continue
-                url = wh.get_header("WARC-Target-URI") or ""
-                if not url.startswith(("http://", "https://")):
-                    continue
-                http = record.http_headers
-                if rtype == "response":
-                    if http is None or not (http.get_statuscode() or "").startswith("2"):
-                        continue
-                    content_type = http.get_header("Content-Type") or ""
-                    headers = tuple((k, v) for k, v in http.headers)
-                else:
-                    content_type = wh.get_header("Content-Type") or ""
-                    headers = (("Content-Type", content_type),) if content_type else ()
-                payload = record.content_stream().read()
-                if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: torn
-                    break
-                if payload:
-                    docs.append(_Doc(wh.get_header("WARC-Record-ID") or "", url, wh.get_header("WARC-Date") or "",
-                                     wh.get_header("WARC-Identified-Payload-Type") or content_type, payload, headers,
-                                     wh.get_header("WARC-Truncated") or ""))
-        except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-            if not seen:
-                raise MalformedDocument(source.uri, f"not a readable WARC file ({exc})") from exc
-            # A torn tail (an interrupted crawl): keep the records read before it.
-        if not seen:
-            raise MalformedDocument(source.uri, "not a readable WARC file (no record)")
-        return docs, meta
+            record = next(iter(ArchiveIterator(fh, check_digests=False)))
+            headers: tuple[tuple[str, str], ...]
+            if record.rec_type == "response" and record.http_headers is not None:
+                headers = tuple((k, v) for k, v in record.http_headers.headers)
+            else:
+                ct = record.rec_headers.get_header("Content-Type") or ""
+                headers = (("Content-Type", ct),) if ct else ()
+            payload = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
+        except Exception as exc:  # warcio raises many kinds on damaged bytes
+            raise MalformedDocument(locator.uri, f"WARC record at offset {locator.offset} of {source.uri} "
+                                    f"cannot be read ({type(exc).__name__}: {exc})") from exc
+        if len(payload) > MAX_DOCUMENT_BYTES:
+            raise DocumentTooLarge(locator.uri, f"payload over the {MAX_DOCUMENT_BYTES} byte limit "
+                                   "(decompression bomb?)")
+        ctx = dict(locator.context)
+        return Member(
+            data=payload,
+            source=SourceRef(uri=locator.uri, sha256=hashlib.sha256(payload).hexdigest(),
+                             captured_at=ctx.get("date", ""), capture_id=ctx.get("record_id", "")),
+            hints=locator.hints,
+            headers=headers,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    record_id: str
+    url: str
+    date: str
+    content_type: str
+    offset: int
+    length: int
+    truncated: str
+
+
+def _hints(f: _Found, fields: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    hints: list[tuple[str, str]] = [("url", f.url)]
+    extra = json.loads(fields.get("xxgk-hints") or "{}")
+    for key in ("title", "published", "rendition", "parent"):
+        if isinstance(extra.get(key), str) and extra[key]:
+            hints.append((key, extra[key]))
+    if fields.get("via"):
+        hints.append(("via", fields["via"]))
+    if fields.get("xxgk-source"):
+        hints.append(("crawl_source", fields["xxgk-source"]))
+    if f.truncated:
+        hints.append(("warc_truncated", f.truncated))
+    return tuple(hints)
+
+
+def _scan_from(fh: BinaryIO, pos: int, magic: bytes, source: SourceRef, found: list[_Found],
+               meta: dict[str, dict[str, str]], flaws: list[Flaw]) -> int | None:
+    """Scan records from byte `pos`; on damage record a flaw and return where to resume (None: done)."""
+    fh.seek(pos)
+    it = ArchiveIterator(fh, check_digests=False)
+    at = pos
+    try:
+        for record in it:
+            wh = record.rec_headers
+            rtype = record.rec_type
+            if not rtype or not wh.get_header("WARC-Record-ID"):
+                raise ArchiveLoadFailed("a record without WARC-Type or WARC-Record-ID")
+            if rtype == "metadata":
+                meta[wh.get_header("WARC-Concurrent-To") or ""] = _fields(record.content_stream().read(1 << 20))
+            doc = _document_record(record)
+            offset = it.get_record_offset()  # absolute; reads the rest of the record (the payload is skipped)
+            if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: torn
+                raise EOFError(f"record at offset {offset} is cut short")
+            at = offset + it.get_record_length()
+            if doc is not None:
+                found.append(replace(doc, offset=offset))
+        return None
+    except Exception as exc:  # warcio raises ArchiveLoadFailed, zlib.error, AttributeError… on damaged bytes
+        resume = _next_boundary(fh, at + 1, magic)
+        lost = "the rest of the file is lost" if resume is None else f"scanning resumed at byte {resume}"
+        flaws.append(Flaw(uri=f"{source.uri}#offset={at}", reason=f"WARC file damaged at byte {at} (corrupt or truncated record: "
+                          f"{type(exc).__name__}: {str(exc)[:200]}); {lost}"))
+        return resume
+
+
+def _document_record(record: object) -> _Found | None:
+    """The fields of a `response`/`resource` record with a 2xx status and an http(s) URL, else None."""
+    wh = record.rec_headers  # type: ignore[attr-defined]
+    rtype = record.rec_type  # type: ignore[attr-defined]
+    if rtype not in ("response", "resource"):
+        return None
+    url = wh.get_header("WARC-Target-URI") or ""
+    if not url.startswith(("http://", "https://")):
+        return None
+    if rtype == "response":
+        http = record.http_headers  # type: ignore[attr-defined]
+        if http is None or not (http.get_statuscode() or "").startswith("2"):
+            return None
+        content_type = http.get_header("Content-Type") or ""
+    else:
+        content_type = wh.get_header("Content-Type") or ""
+    length = int(wh.get_header("Content-Length") or 0)
+    return _Found(record_id=wh.get_header("WARC-Record-ID") or "", url=url, date=wh.get_header("WARC-Date") or "",
+                  content_type=wh.get_header("WARC-Identified-Payload-Type") or content_type, offset=0,
+                  length=length, truncated=wh.get_header("WARC-Truncated") or "")
+
+
+def _next_boundary(fh: BinaryIO, start: int, magic: bytes) -> int | None:
+    """The offset of the next `magic` (a gzip member or a WARC record) at or after `start`."""
+    fh.seek(start)
+    tail = b""
+    base = start
+    while chunk := fh.read(1 << 20):
+        buf = tail + chunk
+        hit = buf.find(magic)
+        if hit >= 0:
+            return base - len(tail) + hit
+        tail = buf[-(len(magic) - 1):]
+        base += len(chunk)
+    return None

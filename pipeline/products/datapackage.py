@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -223,9 +224,32 @@ def _codebook_resources(out: Path) -> list[dict[str, object]]:
     return res
 
 
-def describe(out: Path) -> dict[str, object]:
-    """The descriptor of the dataset at `out` (writes the codebook CSVs it points to)."""
+LICENSES = [{"name": "MIT", "title": "MIT License (the dataset's compilation, as the code)",
+             "path": "https://opensource.org/license/mit"}]
+"""The licence of the compilation; the reports themselves are official publications of the agencies."""
+
+
+def _kept(out: Path) -> dict[str, object]:
+    """`created` and `sources` of an existing descriptor: a rewrite keeps when the dataset was created."""
+    try:
+        old = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return old if isinstance(old, dict) else {}
+
+
+def describe(out: Path, *, sources: list[str] | None = None) -> dict[str, object]:
+    """The descriptor of the dataset at `out` (writes the codebook CSVs it points to).
+
+    `created` is the time the dataset was first described and `sources` every input given to
+    the runs that wrote it; both live only here, never in the Parquet files, so same inputs
+    still give byte-identical tables.
+    """
     resources_ = [*_codebook_resources(out), *_partition_resources(out), *_product_resources(out)]
+    kept = _kept(out)
+    created = kept.get("created") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    old_sources = [s.get("title") for s in kept.get("sources") or [] if isinstance(s, dict)]  # type: ignore[attr-defined]
+    titles = sorted({str(t) for t in old_sources if t} | set(sources or []))
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "xxgk-dataset",
@@ -234,14 +258,17 @@ def describe(out: Path) -> dict[str, object]:
                         "Partitioned tables are hive-partitioned by report_year (one resource per partition "
                         "file); codes are those of codebook.csv."),
         "version": __version__,
+        "created": created,
+        "licenses": LICENSES,
+        "sources": [{"title": t} for t in titles] or [{"title": "政府信息公开工作年度报告 (government portals)"}],
         "resources": resources_,
     }
 
 
-def write_datapackage(out: Path) -> Path:
+def write_datapackage(out: Path, *, sources: list[str] | None = None) -> Path:
     """Write `out`/datapackage.json (and the codebook CSVs) for the dataset at `out`."""
     path = out / "datapackage.json"
-    text = json.dumps(describe(out), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(describe(out, sources=sources), ensure_ascii=False, indent=2) + "\n"
     tmp = path.with_name(".datapackage.json.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

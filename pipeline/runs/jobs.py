@@ -11,30 +11,37 @@ Extraction picks the captures of report pages and attachments whose document (SH
 decoded bytes) has not been extracted yet; a document seen under several URLs is extracted once,
 under its smallest URL, so an interrupted job ends with the same dataset as an uninterrupted one.
 The dataset is written before the documents are marked extracted, so a crash in between only
-means extracting them again (the dataset writer replaces by report id).
+means extracting them again (the dataset writer replaces by report id). Extraction runs through
+the same streaming, guarded executor as `xxgk extract`: the parent holds record offsets, never
+documents' bytes.
 """
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
-from extractors import Member, SourceRef, container_for, sniff
+from extractors import Locator, SourceRef
+from extractors.sniff import WARC
 from pipeline.normalise.report import Report
-from pipeline.runs.executors import run_items
-from pipeline.runs.process import expand
-from pipeline.runs.settings import DEFAULTS
-from pipeline.store.dataset import write_dataset
+from pipeline.runs.executors import make_executor
+from pipeline.runs.process import failed
+from pipeline.runs.settings import DEFAULTS, RunLimits
+from pipeline.runs.units import MemberUnit, Unit
+from pipeline.store.dataset import DatasetWriter
 from scrapers import (
     Archive,
     Capture,
@@ -51,6 +58,8 @@ from scrapers import (
 from scrapers.state import now_iso
 
 LOG = logging.getLogger("xxgk.jobs")
+EXIT_STOPPED = 130
+"""Exit code of a run stopped by SIGINT/SIGTERM (128 + SIGINT, as shells report Ctrl-C)."""
 EXTRACT_ROLES = ("report", "attachment")
 
 
@@ -126,13 +135,29 @@ class JsonLines(logging.Handler):
         super().close()
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def add_log_arguments(p: argparse.ArgumentParser) -> None:
+    """`--log FILE` and `--log-level`: every command writes a JSON-lines log, run stats at the end."""
+    g = p.add_argument_group("Logging")
+    g.add_argument("--log", default=None, metavar="FILE",
+                   help="JSON-lines log file (default: DATA/logs/xxgk.jsonl, or DATASET/logs/xxgk.jsonl for extract)")
+    g.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="least severe level logged (default: info)")
+
+
 @contextmanager
-def json_logging(data: DataDir) -> Iterator[JsonLines]:
-    handler = JsonLines(data.log)
+def json_logging(target: DataDir | Path | None, level: str = "info") -> Iterator[JsonLines | None]:
+    """Log `xxgk.*` events as JSON lines to `target` (a data directory's log, a file; None: nowhere)."""
+    if target is None:
+        yield None
+        return
+    handler = JsonLines(target.log if isinstance(target, DataDir) else target)
+    handler.setLevel(getattr(logging, level.upper()))
     root = logging.getLogger("xxgk")
     root.addHandler(handler)
     old = root.level
-    root.setLevel(logging.INFO)
+    root.setLevel(getattr(logging, level.upper()))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         yield handler
@@ -142,12 +167,31 @@ def json_logging(data: DataDir) -> Iterator[JsonLines]:
         handler.close()
 
 
+@contextmanager
+def run_tmpdir(dataset: str) -> Iterator[str]:
+    """A temporary folder for the run's workers and converters, removed whatever happens.
+
+    Inside a local dataset (a hidden `.tmp-<pid>` folder no table reader looks into), so a run
+    leaves nothing outside its dataset; a crashed run's folder is removed by the next writer.
+    """
+    if "://" in dataset:
+        folder = tempfile.mkdtemp(prefix="xxgk-run-")
+    else:
+        folder = str(Path(dataset) / f".tmp-{os.getpid()}")
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def event(name: str, **fields: object) -> None:
     LOG.info(name, extra={"fields": fields})
 
 
 class StopFlag:
-    """Set by SIGTERM/SIGINT: the crawl finishes the page in hand and stops cleanly."""
+    """Set by the first SIGTERM/SIGINT: work in hand finishes and the run stops cleanly. A second
+    signal aborts at once (exit 130); the dataset stays consistent (atomic renames)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -156,7 +200,11 @@ class StopFlag:
         return self._event.is_set()
 
     def set(self, signum: int = 0, frame: FrameType | None = None) -> None:
+        if self._event.is_set() and signum:
+            os._exit(EXIT_STOPPED)
         self._event.set()
+        if signum:
+            event("stop_requested", signal=signal.Signals(signum).name)
 
     @contextmanager
     def installed(self) -> Iterator[StopFlag]:
@@ -224,9 +272,19 @@ def pending_documents(archive: Archive) -> list[tuple[str, str, list[Capture]]]:
     return out
 
 
-def _work_items(archive: Archive, sha: str, url: str, group: list[Capture]) -> list[Member | Report]:
+def _stored(archive: Archive, capture: Capture) -> Capture:
+    """The capture whose record holds the bytes (a revisit's original); index lookups only."""
+    if capture.record_type == "revisit" and capture.refers_to:
+        rows = archive.store.query("SELECT * FROM captures WHERE record_id = ?", (capture.refers_to,))
+        if not rows:
+            raise LookupError(f"{capture.url}: revisit refers to {capture.refers_to}, which is not indexed")
+        return _stored(archive, Capture.of_row(rows[0]))
+    return capture
+
+
+def _work_unit(archive: Archive, sha: str, url: str, group: list[Capture]) -> Unit | Report:
+    """The unit that reads one pending document from its WARC record: names and offsets, no bytes."""
     first = min(group, key=lambda c: (c.url != url, c.captured_at, c.id))
-    data = archive.body(first)
     captured = min(c.captured_at for c in group)
     hints = [("url", url)]
     for key in ("title", "published", "rendition", "parent"):
@@ -234,33 +292,54 @@ def _work_items(archive: Archive, sha: str, url: str, group: list[Capture]) -> l
         if value:
             hints.append((key, value))
     source = SourceRef(uri=url, sha256=sha, captured_at=captured, capture_id=first.record_id)
-    if container_for(sniff(data)) is not None:  # e.g. a crawled-records CSV: one report per row
-        return [replace(i, source=replace(i.source, captured_at=captured)) if isinstance(i, Member) else i
-                for i in expand(data, source)]
+    try:
+        stored = _stored(archive, first)
+    except LookupError as exc:
+        return failed(source, str(exc))
+    path = archive.folder / stored.warc_file
     headers = (("Content-Type", first.content_type),) if first.content_type else ()
-    return [Member(data=data, source=source, hints=tuple(hints), headers=headers)]
+    return MemberUnit(path=str(path), container=str(path), media_type=WARC, source=source,
+                      locator=Locator(uri=url, offset=stored.warc_offset, hints=tuple(hints), headers=headers))
 
 
-def extract_new(data: DataDir, out: Path, *, jobs: int = DEFAULTS.jobs, timeout: float = DEFAULTS.timeout,
-                on_report: Callable[[Report], None] | None = None) -> ExtractStats:
-    """Extract the documents captured since the last extraction and merge them into `out`."""
+def extract_new(data: DataDir, out: Path, *, limits: RunLimits = DEFAULTS, executor: str = "local",
+                scheduler: str | None = None, should_stop: Callable[[], bool] = lambda: False,
+                on_report: Callable[[Report], None] | None = None,
+                on_found: Callable[[int], None] | None = None) -> ExtractStats:
+    """Extract the documents captured since the last extraction and merge them into `out`.
+
+    The same streaming executor as `xxgk extract`: each pending document is a unit naming its
+    WARC record, read by a guarded worker; reports stream into the dataset writer.
+    """
     store = Store(data.db)
     try:
         archive = Archive(store, data.warc)
         pending = pending_documents(archive)
-        items: list[Member | Report] = []
-        for sha, url, group in pending:
-            items.extend(_work_items(archive, sha, url, group))
-        reports = list(run_items(items, jobs=jobs, timeout=timeout, on_done=on_report))
         if not pending:
             return ExtractStats(0, 0, 0, 0)
-        stats = write_dataset(out, reports)
-        status = {r.report_id: r.status for r in reports}
+        if on_found:
+            on_found(len(pending))
+        units = (_work_unit(archive, sha, url, group) for sha, url, group in pending)
+        run = make_executor(executor, jobs=limits.jobs, timeout=limits.timeout, memory_mb=limits.memory_mb,
+                            scheduler=scheduler)
+        writer = DatasetWriter(out)
+        wanted = {sha for sha, _, _ in pending}
+        status: dict[str, str] = {}
+        n = 0
+        for report in run.map(units, should_stop=should_stop, on_found=on_found):
+            writer.add(report)
+            n += 1
+            if report.report_id in wanted:
+                status[report.report_id] = report.status
+            if on_report:
+                on_report(report)
+        stats = writer.close()
+        done = [(sha, url) for sha, url, _ in pending if sha in status or not should_stop()]
         with store.transaction() as db:
-            for sha, url, _ in pending:
+            for sha, url in done:
                 db.execute("INSERT OR REPLACE INTO extracted (sha256, url, status, at) VALUES (?, ?, ?, ?)",
                            (sha, url, status.get(sha, "container"), now_iso()))
-        event("extracted", documents=len(pending), reports=len(reports), added=stats.added, replaced=stats.replaced)
-        return ExtractStats(len(pending), len(reports), stats.added, stats.replaced, stats.partitions)
+        event("extracted", documents=len(done), reports=n, added=stats.added, replaced=stats.replaced)
+        return ExtractStats(len(done), n, stats.added, stats.replaced, stats.partitions)
     finally:
         store.close()

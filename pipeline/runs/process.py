@@ -10,7 +10,8 @@ import hashlib
 import traceback
 from dataclasses import replace
 
-from extractors import ExtractionError, Member, SourceRef, container_for, for_media_type, sniff
+from extractors import ExtractionError, Flaw, Member, SourceRef, container_for, for_media_type, sniff
+from extractors.base import members
 from pipeline import __version__
 from pipeline.normalise.classify import classify
 from pipeline.normalise.document import normalise
@@ -25,6 +26,12 @@ def failed(source: SourceRef, error: str, *, media_type: str = "", hints: dict[s
                   status="failed", error=error, title=title, report_year=year_of_title(title),
                   doc_kind=classify(title, "") if title else "unknown", pipeline_version=__version__,
                   captured_at=source.captured_at)
+
+
+def flaw_report(flaw: Flaw) -> Report:
+    """A part of a container that cannot be a document: a failed row naming it (its own id)."""
+    rid = hashlib.sha256(f"{flaw.uri}\n{flaw.reason}".encode("utf-8", "backslashreplace")).hexdigest()
+    return failed(SourceRef(uri=flaw.uri, sha256=rid), f"{flaw.uri}: {flaw.reason}")
 
 
 def process_item(item: Member) -> Report:
@@ -61,13 +68,16 @@ def expand(data: bytes, source: SourceRef, *, hints: tuple[tuple[str, str], ...]
     if container is None or depth >= MAX_NESTING:
         return [Member(data=data, source=source, hints=hints)]
     try:
-        members: list[Member] = list(container.members(data, source=source))
+        found = list(members(container, data, source=source))
     except ExtractionError as exc:
         return [failed(source, f"{source.uri}: {exc.reason}", media_type=mt)]
-    if not members:
+    if not found:
         return [failed(source, f"{source.uri}: the {container.name} file holds no record", media_type=mt)]
     out: list[Member | Report] = []
-    for m in members:
+    for m in found:
+        if isinstance(m, Flaw):
+            out.append(flaw_report(m))
+            continue
         inherited = tuple((k, v) for k, v in hints if k not in {key for key, _ in m.hints})
         m_type = m.source.media_type or sniff(m.data)
         if container_for(m_type) is not None:

@@ -5,14 +5,15 @@
 
 Same inputs → byte-identical files (rows sorted, no timestamps, fixed writer options). Adding
 inputs merges them in without duplicates (a report is keyed by `report_id`, the digest of its
-bytes). Every file is written to a temporary name and renamed into place, and `reports` is
-written last, so a crash mid-write leaves a readable dataset in which every report row has its
-cells.
+bytes). Every merged file is written to a temporary name first; a journal then lists the
+renames, done in one burst with `reports` last, and a burst a kill cut short is rolled forward by
+the next writer: a crash mid-write leaves a readable dataset, and no cells without their report.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -115,11 +116,12 @@ class DatasetWriter:
         self._spills = 0
         self._staging = f"{self.root}/.staging-{os.getpid()}"
         self.fs.makedirs(self.root, exist_ok=True)
+        roll_forward(self.fs, self.root)
         self._clean_stale_staging()
 
     def _clean_stale_staging(self) -> None:
-        """Remove staging folders a crashed run left behind (its process is gone)."""
-        for path in self.fs.glob(f"{self.root}/.staging-*"):
+        """Remove staging and temporary folders a crashed run left behind (its process is gone)."""
+        for path in [*self.fs.glob(f"{self.root}/.staging-*"), *self.fs.glob(f"{self.root}/.tmp-*")]:
             pid = path.rstrip("/").rsplit("-", 1)[-1]
             if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
                 self.fs.rm(path, recursive=True)
@@ -176,14 +178,26 @@ class DatasetWriter:
         new_ids = pa.array(sorted(self._sources), pa.string())
         replaced = sum(1 for rid in self._sources if rid in existing)
         touched = {y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
+        moves: list[tuple[str, str]] = []  # (temporary, final); "" temporary: remove the final file
         for name, schema in TABLES.items():  # reports last: a visible report has all its rows
             for year in sorted(touched, key=lambda y: (y is None, y or 0)):
-                self._merge(name, schema, year, new_ids)
+                moves.extend(self._merge(name, schema, year, new_ids))
+        self._commit(moves)
         if self.fs.exists(self._staging):
             self.fs.rm(self._staging, recursive=True)
         return WriteStats(added=len(self._sources) - replaced, replaced=replaced, partitions=len(touched))
 
-    def _merge(self, name: str, schema: pa.Schema, year: int | None, new_ids: pa.Array) -> None:
+    def _commit(self, moves: list[tuple[str, str]]) -> None:
+        """Every merged file is written first; then a journal names the renames, which follow in a
+        burst. A kill during the burst is rolled forward by the next writer, so the tables never
+        stay out of step (no cells without their report)."""
+        journal = f"{self.root}/{JOURNAL}"
+        with self.fs.open(journal, "w") as fh:
+            fh.write(json.dumps(moves))
+        _apply(self.fs, moves)
+        self.fs.rm(journal)
+
+    def _merge(self, name: str, schema: pa.Schema, year: int | None, new_ids: pa.Array) -> list[tuple[str, str]]:
         final = f"{self.root}/{name}/{_part(year)}/part-0.parquet"
         parts: list[pa.Table] = []
         if self.fs.exists(final):
@@ -199,10 +213,8 @@ class DatasetWriter:
         if name == "reports" and table.num_rows:
             table = self._with_min_sources(table)
         if not table.num_rows:
-            if self.fs.exists(final):
-                self.fs.rm(final)
-            return
-        self._write_atomic(_sort(table, name), final)
+            return [("", final)] if self.fs.exists(final) else []
+        return [(self._write_temporary(_sort(table, name), final), final)]
 
     def _with_min_sources(self, table: pa.Table) -> pa.Table:
         """`sources` lists every path/URL the report's bytes came from; `source` is the first of them."""
@@ -216,7 +228,7 @@ class DatasetWriter:
         return table.set_column(table.schema.get_field_index("sources"), "sources",
                                 pa.array([SOURCES_SEP.join(a) for a in all_sources], pa.string()))
 
-    def _write_atomic(self, table: pa.Table, path: str) -> None:
+    def _write_temporary(self, table: pa.Table, path: str) -> str:
         folder, name = path.rsplit("/", 1)
         self.fs.makedirs(folder, exist_ok=True)
         tmp = f"{folder}/.{name}.{os.getpid()}.tmp"
@@ -228,7 +240,34 @@ class DatasetWriter:
                     os.fsync(fh.fileno())
                 except (OSError, ValueError, io.UnsupportedOperation):
                     pass
-        self.fs.mv(tmp, path)
+        return tmp
+
+
+JOURNAL = ".commit.json"
+"""The renames of a merge being committed (present only while they run, or after a kill)."""
+
+
+def _apply(fs: fsspec.AbstractFileSystem, moves: list[tuple[str, str]]) -> None:
+    for tmp, final in moves:
+        if not tmp:
+            if fs.exists(final):
+                fs.rm(final)
+        elif fs.exists(tmp):
+            fs.mv(tmp, final)
+
+
+def roll_forward(fs: fsspec.AbstractFileSystem, root: str) -> None:
+    """Finish the renames of a commit a killed writer left half done; drop its stray temporaries."""
+    journal = f"{root}/{JOURNAL}"
+    if fs.exists(journal):
+        with fs.open(journal, "r") as fh:
+            moves = [tuple(m) for m in json.loads(fh.read() or "[]")]
+        _apply(fs, moves)
+        fs.rm(journal)
+    for tmp in fs.glob(f"{root}/*/report_year=*/.part-0.parquet.*.tmp"):
+        pid = tmp.rsplit(".", 2)[-2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            fs.rm(tmp)
 
 
 def _alive(pid: int) -> bool:

@@ -36,7 +36,7 @@ REPORTS: tuple[Column, ...] = (
     Column("published", pa.date32(), "publication date"),
     Column("template", _S, "2021 | 2019 | hybrid | pre2019 | unknown"),
     Column("doc_kind", _S, "annual_report, or a look-alike (website_report, rule_of_law_report, statistics_table, "
-                           "work_plan, empty, other)"),
+                           "work_plan, empty, other), or container (a WARC/records-CSV file: its members are rows of their own)"),
     Column("status", _S, "ok | partial | failed"),
     Column("error", _S, "why the document failed, naming the file"),
     Column("n_cells", pa.int32(), "codebook cells of the report"),

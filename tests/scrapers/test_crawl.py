@@ -11,6 +11,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.products.coverage import coverage
 from pipeline.runs.jobs import DataDir, crawl, extract_new
+from pipeline.runs.settings import RunLimits
 from pipeline.store.dataset import read_table
 from scrapers import Archive, Store, load_sources
 
@@ -23,7 +24,7 @@ def first(sim: Sim, tmp_path_factory: pytest.TempPathFactory):
     data = DataDir(tmp_path_factory.mktemp("data"))
     sources = load_sources(sim.sources_file)
     result = crawl(data, sources, workers=4)
-    extract_new(data, data.root / "dataset", jobs=0)
+    extract_new(data, data.root / "dataset", limits=RunLimits(jobs=0))
     logs = {name: list(h.log) for name, h in sim.servers.hosts.items()}
     maxes = {name: h.max_inflight for name, h in sim.servers.hosts.items()}
     return data, sources, result, logs, maxes
@@ -181,7 +182,7 @@ def test_an_edited_report_becomes_a_new_version(sim: Sim, first) -> None:
     crawl(data, [s for s in sources if s.id == "sim-flap"], workers=1)
     new = [c for c in captures(data) if c.id not in {o.id for o in old}]
     assert [(c.url, c.version, c.record_type) for c in new] == [(url, 2, "response")]
-    stats = extract_new(data, data.root / "dataset", jobs=0)
+    stats = extract_new(data, data.root / "dataset", limits=RunLimits(jobs=0))
     assert stats.documents == 1
 
 

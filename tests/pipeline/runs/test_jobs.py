@@ -24,7 +24,7 @@ def xxgk(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     data = tmp_path_factory.mktemp("demo")
-    return data, xxgk("run", "--data", str(data), "--jobs", "0")
+    return data, xxgk("run", "--demo", "--data", str(data), "--jobs", "0")
 
 
 def t3_r1(data: Path, source_end: str) -> list[float]:
@@ -34,7 +34,7 @@ def t3_r1(data: Path, source_end: str) -> list[float]:
     return [cells[c] for c in APPS]
 
 
-def test_run_without_sources_replays_the_bundled_archive(demo) -> None:
+def test_demo_replays_the_bundled_archive(demo) -> None:
     data, res = demo
     assert res.returncode == 0, res.stdout + res.stderr
     assert "replaying the bundled archive" in res.stdout
@@ -53,7 +53,7 @@ def test_run_without_sources_replays_the_bundled_archive(demo) -> None:
 def test_a_second_run_extracts_nothing_new(demo) -> None:
     data, _ = demo
     before = sorted((data / "raw" / "warc").glob("*.warc.gz"))
-    res = xxgk("run", "--data", str(data), "--jobs", "0")
+    res = xxgk("run", "--demo", "--data", str(data), "--jobs", "0")
     assert res.returncode == 0 and "nothing new to extract" in res.stdout and "holds 23 reports" in res.stdout
     after = sorted((data / "raw" / "warc").glob("*.warc.gz"))
     assert sum(p.stat().st_size for p in after) == sum(p.stat().st_size for p in before)
@@ -72,7 +72,7 @@ def test_two_runs_never_share_a_data_directory(tmp_path: Path) -> None:
     with data_lock(DataDir(tmp_path)):
         with pytest.raises(LockHeld, match="another xxgk job holds the lock"), data_lock(DataDir(tmp_path)):
             pass
-        res = xxgk("run", "--data", str(tmp_path), "--quiet")
+        res = xxgk("run", "--demo", "--data", str(tmp_path), "--quiet")
         assert res.returncode == 3 and "holds the lock" in res.stdout
     with data_lock(DataDir(tmp_path)):  # released: the next scheduled run gets it
         pass
@@ -120,3 +120,10 @@ def test_coverage_command(demo, tmp_path: Path) -> None:
     assert xxgk("coverage", "--data", str(data), "--sources", str(extra), "--since", "2023", "--until", "2024",
                 "--csv", str(never)).returncode == 0
     assert set(pd.read_csv(never)["status"]) == {"not_crawled"}
+
+
+
+def test_run_without_a_source_selection_is_an_error(tmp_path: Path) -> None:
+    res = xxgk("run", "--data", str(tmp_path / "data"))
+    assert res.returncode == 2 and "--all" in res.stdout and "--demo" in res.stdout
+    assert not (tmp_path / "data" / "dataset").exists()

@@ -85,16 +85,16 @@ def test_a_crash_mid_write_leaves_the_previous_dataset_readable(tmp_path: Path, 
     out = tmp_path / "d"
     build(out, TEXTS[:1])
     before = open_dataset(out)
-    real = ds_mod.DatasetWriter._write_atomic
+    real = ds_mod.DatasetWriter._write_temporary
     calls = {"n": 0}
 
-    def crashing(self: ds_mod.DatasetWriter, table: object, path: str) -> None:
+    def crashing(self: ds_mod.DatasetWriter, table: object, path: str) -> str:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt("simulated crash")
-        real(self, table, path)  # type: ignore[arg-type]
+        return real(self, table, path)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_atomic", crashing)
+    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_temporary", crashing)
     with pytest.raises(KeyboardInterrupt):
         build(out, TEXTS)
     after = open_dataset(out)
@@ -104,10 +104,30 @@ def test_a_crash_mid_write_leaves_the_previous_dataset_readable(tmp_path: Path, 
         assert (after.cells["report_id"] == rid).sum() == n
     for p in out.rglob("*.parquet"):
         pq.read_metadata(p)
-    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_atomic", real)
+    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_temporary", real)
     build(out, TEXTS)
     assert len(open_dataset(out).reports) == 3
     assert not list(out.glob(".staging-*"))  # the crashed run's staging folder was cleaned up
+
+
+def test_a_crash_during_the_renames_is_rolled_forward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed after the first rename of a commit: the next writer finishes it; no cells without a report."""
+    out = tmp_path / "d"
+    real = ds_mod._apply
+
+    def cut(fs: object, moves: list[tuple[str, str]]) -> None:
+        real(fs, moves[:1])  # type: ignore[arg-type]
+        raise KeyboardInterrupt("killed mid-commit")
+
+    monkeypatch.setattr(ds_mod, "_apply", cut)
+    with pytest.raises(KeyboardInterrupt):
+        build(out, TEXTS)
+    assert (out / ds_mod.JOURNAL).exists()
+    monkeypatch.setattr(ds_mod, "_apply", real)
+    ds_mod.DatasetWriter(out)  # any next writer rolls the commit forward
+    after = open_dataset(out)
+    assert not (out / ds_mod.JOURNAL).exists() and len(after.reports) == 3
+    assert set(after.cells["report_id"]) <= set(after.reports["report_id"])
 
 
 def test_every_input_ends_as_a_row(tmp_path: Path) -> None:
