@@ -152,17 +152,36 @@ def describe(doc: Document, meta: Metadata, kind: str, media_type: str) -> Repor
         index_number=hints.get("index_number"))
 
 
+TEMPLATE_MIN_PRINTED = 10
+"""A table read holds the template when at least this many of its cells were printed (a number or a
+mark): a look-alike's stray label match never reaches it, a tables-only 统计表 always does."""
+
+_UNTITLED = frozenset({"other", "empty"})
+
+
+def holds_template(reads: Reads) -> bool:
+    """Content decides: the document prints at least one of the template's tables."""
+    return any(sum(c.flag != "missing" and c.flag != "text" for c in read.cells.values()) >= TEMPLATE_MIN_PRINTED
+               for read in reads.values() if read.found)
+
+
 def normalise(doc: Document, *, media_type: str = "") -> Report:
-    """Map one extracted document onto the template; never raises for content problems."""
+    """Map one extracted document onto the template; never raises for content problems.
+
+    The cells of a document that prints the template's tables are kept whatever its title says:
+    `doc_kind` still names what the document is (a 统计表 published alone, an untitled workbook).
+    """
     text = document_text(doc)
     flat = Flat.of(text)
     hints = dict(doc.hints)
     meta = extract_metadata([b.text for b in doc.text_blocks], text, hints)
     kind = classify(meta.title, text, page_kind=hints.get("page_kind"))
-    base = describe(doc, meta, kind, media_type)
-    if kind != "annual_report":
-        return base
     reads = document_reads(doc, flat, meta.report_year)
+    if kind != "annual_report" and not holds_template(reads):
+        return describe(doc, meta, kind, media_type)
+    if kind in _UNTITLED:
+        kind = "statistics_table"
+    base = describe(doc, meta, kind, media_type)
     eras = reads_to_eras(reads, meta.report_year)
     sections = flat_to_sections(flat, eras)
     cells = reads_to_cells(reads, eras)
