@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
 
+from .encoding import DOUBLE_UTF8
 from .errors import DocumentTooLarge, MalformedDocument, NoContent
 from .html_decode import html_bytes_to_text
 from .html_region import (
@@ -366,4 +367,4 @@ class HtmlExtractor:
             raise DocumentTooLarge(source.uri, f"page of {len(data)} bytes, over the limit of {MAX_PAGE_BYTES} "
                                                "(MAX_PAGE_BYTES)")
         text, codec = html_bytes_to_text(data, headers=headers, source=source.uri)
-        return html_to_document(text, source=source, codec=codec, raw=data)
+        return html_to_document(text, source=source, codec=codec, raw=None if codec == DOUBLE_UTF8 else data)
