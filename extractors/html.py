@@ -65,7 +65,7 @@ _ATTACHMENT_IN_QUERY = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)(?:
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NO_HREF = re.compile(r"^\s*(javascript:|#|mailto:|tel:)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s-\s|--|——)\s*")
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s-\s|--|——|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff]))\s*")
 _LABEL_TEXT = etree.XPath(
     "//body//text()[contains(., '：') or contains(., ':')]"
     "[contains(., '发布') or contains(., '来源') or contains(., '索引号') or contains(., '日期') "
