@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractors.model import Cell, Table
+from extractors.model import Cell, Table, new_cell
 from pipeline.normalise.report import CellValue
 from pipeline.template.codebook import T3_COLS, aliases, cells_for, unit_of
 from pipeline.template.labels import norm
@@ -155,6 +155,60 @@ def tables_to_rows(tables: tuple[Table, ...]) -> Iterator[GridRow]:
             yield GridRow(table, tuple(slots), texts, tuple(_distinct(slots)))
 
 
+_ITEM_PREFIX = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}\s*[.．、])")
+
+
+def _pages(cells: Iterable[Cell]) -> set[int]:
+    return {c.page for c in cells if c.page is not None}
+
+
+def is_continuation(prev: GridRow, row: GridRow) -> bool:
+    """A row cut by a page break: the piece at the top of the next page prints only part of the
+    row (its wrapped digits, the rest of its label) and no item number of its own."""
+    if prev.table is not row.table:
+        return False
+    own = [c for c in row.anchors if c not in prev.anchors]
+    before, after = _pages(prev.anchors), _pages(own)
+    if not before or not after or min(after) <= max(before):
+        return False
+    filled = sum(1 for t in row.texts if t)
+    if not filled or filled * 2 > sum(1 for t in prev.texts if t):
+        return False
+    return not any(_ITEM_PREFIX.match(c.text) for c in own if c.text.strip())
+
+
+def join_rows(prev: GridRow, row: GridRow) -> GridRow:
+    """One printed row from its two pieces, slot by slot: the piece below continues the text above
+    (a wrapped number "1,3" + "47" is one cell, as a number wrapped inside its cell is)."""
+    slots: list[Cell | None] = []
+    joined: dict[tuple[int, int], Cell] = {}
+    for above, below in zip(prev.slots, row.slots, strict=False):
+        if above is None or below is None or below is above or not below.text.strip() or below in prev.anchors:
+            slots.append(above if above is not None else below)
+            continue
+        key = (id(above), id(below))
+        if key not in joined:
+            joined[key] = new_cell(above.row, above.col, f"{above.text}\n{below.text}", above.rowspan, above.colspan,
+                                   above.page, above.bbox, min(above.confidence, below.confidence))
+        slots.append(joined[key])
+    texts = tuple(norm(c.text) if c else "" for c in slots)
+    return GridRow(prev.table, tuple(slots), texts, tuple(_distinct(slots)))
+
+
+def join_continuations(rows: Iterable[GridRow]) -> Iterator[GridRow]:
+    """Rows with their page-break continuation pieces joined back on (see `is_continuation`)."""
+    held: GridRow | None = None
+    for row in rows:
+        if held is not None and is_continuation(held, row):
+            held = join_rows(held, row)
+            continue
+        if held is not None:
+            yield held
+        held = row
+    if held is not None:
+        yield held
+
+
 def header_to_context(row: GridRow, ctx: Context, table_code: str) -> Context:
     """A header row of `table_code`: stacked with the header rows right above it of the same table."""
     above = ctx.header_rows if ctx.current == table_code else ()
@@ -247,7 +301,7 @@ def _take_row(out: GridRead, role: DataRow) -> None:
 
 def read_grids(tables: tuple[Table, ...]) -> GridRead:
     """Template cells of all of a document's grids, by labels and headers."""
-    return roles_to_read(rows_to_roles(tables_to_rows(tables)))
+    return roles_to_read(rows_to_roles(join_continuations(tables_to_rows(tables))))
 
 
 def _distinct(slots: list[Cell | None]) -> list[Cell]:
