@@ -33,8 +33,10 @@ from .sniff import (
     DOC,
     DOCX,
     GIF,
+    GZIP,
     HTML,
     JPEG,
+    MARKDOWN,
     OFD,
     OLE2,
     PDF,
@@ -45,6 +47,7 @@ from .sniff import (
     WARC,
     XLS,
     XLSX,
+    ZIP,
     sniff,
 )
 from .text import TextExtractor, text_to_document
@@ -52,6 +55,7 @@ from .text import TextExtractor, text_to_document
 # One extractor per format, keyed on the sniffed media type. Heavy ones are imported on first use.
 register(TEXT, TextExtractor())
 register(HTML, "extractors.html:HtmlExtractor")
+register(MARKDOWN, "extractors.markdown:MarkdownExtractor")
 register(DOCX, "extractors.docx:DocxExtractor")
 register(DOC, "extractors.office:LegacyWordExtractor")
 register(RTF, "extractors.office:LegacyWordExtractor")
@@ -64,6 +68,8 @@ for _image in (PNG, JPEG, GIF, TIFF):
     register(_image, "extractors.ocr:ImageExtractor")
 register_container(CSV_RECORDS, RecordsCsv())
 register_container(WARC, "extractors.warc:WarcContainer")
+register_container(GZIP, "extractors.archives:GzipContainer")
+register_container(ZIP, "extractors.archives:ZipContainer")
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",

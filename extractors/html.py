@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type stubs
 
+from .encoding import DOUBLE_UTF8
 from .errors import DocumentTooLarge, MalformedDocument, NoContent
 from .html_decode import html_bytes_to_text
 from .html_region import (
@@ -64,7 +65,7 @@ _ATTACHMENT_IN_QUERY = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)(?:
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NO_HREF = re.compile(r"^\s*(javascript:|#|mailto:|tel:)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s-\s|--|——)\s*")
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s-\s|--|——|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff]))\s*")
 _LABEL_TEXT = etree.XPath(
     "//body//text()[contains(., '：') or contains(., ':')]"
     "[contains(., '发布') or contains(., '来源') or contains(., '索引号') or contains(., '日期') "
@@ -366,4 +367,4 @@ class HtmlExtractor:
             raise DocumentTooLarge(source.uri, f"page of {len(data)} bytes, over the limit of {MAX_PAGE_BYTES} "
                                                "(MAX_PAGE_BYTES)")
         text, codec = html_bytes_to_text(data, headers=headers, source=source.uri)
-        return html_to_document(text, source=source, codec=codec, raw=data)
+        return html_to_document(text, source=source, codec=codec, raw=None if codec == DOUBLE_UTF8 else data)

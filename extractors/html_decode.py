@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
-from .encoding import normalise_charset
+from .encoding import normalise_charset, settle
 from .errors import MalformedDocument
 
 MAX_BAD_SHARE = 0.005
@@ -69,7 +69,16 @@ def _lenient(data: bytes, codec: str) -> str | None:
 
 def html_bytes_to_text(data: bytes, *, headers: Mapping[str, str] | None = None,
                        source: str = "<bytes>") -> tuple[str, str]:
-    """Decode a page; return (text, codec). Raise `MalformedDocument` naming `source` when nothing fits."""
+    """Decode a page; return (text, codec). Raise `MalformedDocument` naming `source` when nothing fits.
+
+    The first decoding that fits is `settle`d: a misdeclared page (Big5 declared gb2312, UTF-8
+    stored twice) is decoded right rather than kept as mojibake.
+    """
+    text, codec = _first_fit(data, headers=headers, source=source)
+    return settle(data, text, codec)
+
+
+def _first_fit(data: bytes, *, headers: Mapping[str, str] | None, source: str) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), codec

@@ -126,7 +126,10 @@ CHROME_LINE = re.compile(
 """Lines of widgets that CMS editors leave inside the article container."""
 
 
-_CHROME_ELEMENTS = frozenset({"nav", "footer", "header", "aside", "form"})
+_CHROME_ELEMENTS = frozenset({"nav", "footer", "header", "aside"})
+"""Tags that are furniture with no class or id to say otherwise. Not ``<form>``: VSB/博达 pages
+print the article inside ``<form name="_newscontent_fromname">`` (ASP.NET ones the whole page);
+a search box is small and named (``search``), and never the largest text."""
 
 
 def is_chrome(el: etree._Element) -> bool:
@@ -147,7 +150,8 @@ def _chrome_words(attrs: str) -> bool:
 STRONG_WORDS = frozenset({
     "trs_editor", "trs_editor_view", "trs_ueditor", "trs_paper_default", "custom_unionstyle", "zoom", "fontzoom",
     "ucap_content", "article_content", "article_con", "art_con", "articlecontent", "content_detail",
-    "detail_content", "xxgk_content", "wordsection1", "zwxq", "wzcon", "view_content",
+    "detail_content", "xxgk_content", "wordsection1", "zwxq", "wzcon", "view_content", "v_news_content",
+    "vsb_content",
 })
 """Body containers of the CMS families, as lower-cased class/id words ("-" read as "_")."""
 _PREFILTER = re.compile(r"(?i)editor|zoom|content|section1|unionstyle|zwxq|wzcon|[_-]con|paper")

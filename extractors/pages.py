@@ -243,6 +243,27 @@ def text_quality(text: str) -> Quality:
         cjk = sum(1 for ch in body if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
         digits = sum(1 for ch in body if ch.isdigit() or ch in ".-/%")
         letters = sum(1 for ch in body if ch.isascii() and ch.isalpha())
-        if cjk < 0.1 * n and letters > 0.5 * n and digits < 0.5 * n:
+        if cjk < 0.1 * n and letters > 0.5 * n and digits < 0.5 * n and not is_latin_prose(text):
             return Quality(True, f"only {cjk} of {n} characters are Chinese (mis-encoded font?)")
     return Quality(False)
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+_UNPRONOUNCEABLE = re.compile(r"[^aeiouy]{5,}", re.I)
+MIN_WORDS = 8
+MIN_WORDLIKE_SHARE = 0.8
+"""Share of a page's words (3+ letters) that have a vowel and no run of five consonants. Prose in
+any Latin-script language is far above it; the letters a mis-encoded CJK font maps to are not."""
+
+
+def is_latin_prose(text: str) -> bool:
+    """A Latin-script text layer (an English manual, a translated annex): words of ordinary length
+    between spaces, and they read as words. Such a page is text, not a broken font to OCR."""
+    words = _WORD.findall(text)
+    if len(words) < MIN_WORDS:
+        return False
+    if not 2.5 <= sum(map(len, words)) / len(words) <= 12:
+        return False
+    long_words = [w for w in words if len(w) >= 3]
+    wordlike = sum(1 for w in long_words if not _UNPRONOUNCEABLE.search(w) and re.search("[aeiouy]", w, re.I))
+    return bool(long_words) and wordlike >= MIN_WORDLIKE_SHARE * len(long_words)

@@ -21,6 +21,7 @@ GZIP = "application/gzip"
 HTML = "text/html"
 CSV_RECORDS = "text/csv"
 TEXT = "text/plain"
+MARKDOWN = "text/markdown"
 PNG = "image/png"
 JPEG = "image/jpeg"
 GIF = "image/gif"
@@ -61,7 +62,20 @@ def sniff(data: bytes) -> str:
         return HTML
     if _looks_like_record_csv(head):
         return CSV_RECORDS
+    if looks_like_markdown(data[:_MARKDOWN_WINDOW]):
+        return MARKDOWN
     return TEXT
+
+
+_MARKDOWN_WINDOW = 65536
+"""Converters put a long text before the first table; their marks are looked for this far in."""
+_PIPE_DELIMITER = re.compile(rb"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$", re.M)
+_ATX_HEADING = re.compile(rb"^#{1,6}[ \t]+\S", re.M)
+
+
+def looks_like_markdown(head: bytes) -> bool:
+    """Converters' Markdown: a pipe-table delimiter row, or two ATX headings (``# …``)."""
+    return bool(_PIPE_DELIMITER.search(head)) or len(_ATX_HEADING.findall(head, 0, len(head))[:2]) >= 2
 
 
 def _gunzip_head(data: bytes) -> bytes:

@@ -66,9 +66,11 @@ def text_to_reads(flat: Flat, year: int | None) -> Reads:
     return out
 
 
-def grid_to_read(table: str, cells: Mapping[tuple[str, str], CellValue], rows_seen: set[str]) -> TableRead:
-    """One table's grid cells as the codebook cells of its era."""
-    era = table_era(table, rows=rows_seen, cols={c for (_, c) in cells})
+def grid_to_read(table: str, cells: Mapping[tuple[str, str], CellValue], rows_seen: set[str],
+                 printed_elsewhere: frozenset[str] = frozenset()) -> TableRead:
+    """One table's grid cells as the codebook cells of its era (rows whose labels the text prints
+    count as evidence of the era too: a converter may keep a row's label and lose its grid)."""
+    era = table_era(table, rows=rows_seen | printed_elsewhere, cols={c for (_, c) in cells})
     read = TableRead(table, era, method="grid")
     for row, col in cells_for(table, era or "2021"):
         read.cells[(row, col)] = cells.get((row, col)) or missing(table, row, col, "cell not found in the printed grid")
@@ -79,18 +81,25 @@ def grid_to_read(table: str, cells: Mapping[tuple[str, str], CellValue], rows_se
     return read
 
 
-def grids_to_reads(tables: tuple[Table, ...]) -> Reads:
+def grids_to_reads(tables: tuple[Table, ...], text_reads: Reads | None = None) -> Reads:
     if not tables:
         return {}
     g: GridRead = read_grids(tables)
-    return {table: grid_to_read(table, cells, g.rows_seen.get(table, set()))
+    return {table: grid_to_read(table, cells, g.rows_seen.get(table, set()), _rows_printed((text_reads or {}).get(table)))
             for table, cells in g.cells.items() if cells}
+
+
+def _rows_printed(read: TableRead | None) -> frozenset[str]:
+    if read is None or not read.found:
+        return frozenset()
+    return frozenset(row for (row, _), cell in read.cells.items() if cell.flag != "missing")
 
 
 def document_reads(doc: Document, flat: Flat, year: int | None) -> Reads:
     """Grids first; a table no grid holds is taken from the text when the text has it."""
-    reads = grids_to_reads(doc.tables)
-    for table, read in text_to_reads(flat, year).items():
+    text_reads = text_to_reads(flat, year)
+    reads = grids_to_reads(doc.tables, text_reads)
+    for table, read in text_reads.items():
         if table not in reads and read.found:
             reads[table] = read
     return reads
@@ -152,17 +161,36 @@ def describe(doc: Document, meta: Metadata, kind: str, media_type: str) -> Repor
         index_number=hints.get("index_number"))
 
 
+TEMPLATE_MIN_PRINTED = 10
+"""A table read holds the template when at least this many of its cells were printed (a number or a
+mark): a look-alike's stray label match never reaches it, a tables-only 统计表 always does."""
+
+_UNTITLED = frozenset({"other", "empty"})
+
+
+def holds_template(reads: Reads) -> bool:
+    """Content decides: the document prints at least one of the template's tables."""
+    return any(sum(c.flag != "missing" and c.flag != "text" for c in read.cells.values()) >= TEMPLATE_MIN_PRINTED
+               for read in reads.values() if read.found)
+
+
 def normalise(doc: Document, *, media_type: str = "") -> Report:
-    """Map one extracted document onto the template; never raises for content problems."""
+    """Map one extracted document onto the template; never raises for content problems.
+
+    The cells of a document that prints the template's tables are kept whatever its title says:
+    `doc_kind` still names what the document is (a 统计表 published alone, an untitled workbook).
+    """
     text = document_text(doc)
     flat = Flat.of(text)
     hints = dict(doc.hints)
     meta = extract_metadata([b.text for b in doc.text_blocks], text, hints)
     kind = classify(meta.title, text, page_kind=hints.get("page_kind"))
-    base = describe(doc, meta, kind, media_type)
-    if kind != "annual_report":
-        return base
     reads = document_reads(doc, flat, meta.report_year)
+    if kind != "annual_report" and not holds_template(reads):
+        return describe(doc, meta, kind, media_type)
+    if kind in _UNTITLED:
+        kind = "statistics_table"
+    base = describe(doc, meta, kind, media_type)
     eras = reads_to_eras(reads, meta.report_year)
     sections = flat_to_sections(flat, eras)
     cells = reads_to_cells(reads, eras)

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractors.model import Cell, Table
+from extractors.model import Cell, Table, new_cell
 from pipeline.normalise.report import CellValue
-from pipeline.template.codebook import T3_COLS, aliases, unit_of
+from pipeline.template.codebook import T3_COLS, aliases, cells_for, unit_of
 from pipeline.template.labels import norm
 from pipeline.template.values import parse_cell
 
@@ -36,6 +36,23 @@ def _match(table: str, axis: str, label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8)
+def _cell_rows(table: str) -> frozenset[str]:
+    """Row codes that carry cells in some era (a group heading such as 三、本年度办理结果 does not)."""
+    return frozenset(row for era in ("2019", "2021") for row, _ in cells_for(table, era))
+
+
+def _leaf_match(table: str, label: str) -> str | None:
+    """The row code of a label cell; a group heading joined to its first leaf in one cell (converters
+    flatten a row-spanning cell into the row's first label: 三、本年度办理结果（一）予以公开) is the leaf."""
+    code = _match(table, "row", label)
+    if code is None or code in _cell_rows(table):
+        return code
+    alias = max((a for c, a in aliases(table, "row") if c == code and a in label), key=len)
+    rest = label[label.index(alias) + len(alias):]
+    return (_match(table, "row", rest) if rest else None) or code
+
+
 def _row_code(table: str, labels: list[str]) -> str | None:
     if not labels:
         return None
@@ -45,7 +62,7 @@ def _row_code(table: str, labels: list[str]) -> str | None:
             return "t3.r3.6.3"
         if last in {"其他", "3.其他"}:
             return "t3.r3.6.3" if "其他处理" in joined else None
-    code = _match(table, "row", last)
+    code = _leaf_match(table, last)
     if code is None and table != "t3":
         code = _match(table, "row", joined)
     return code
@@ -93,6 +110,12 @@ class Context:
     colmap: Mapping[int, str] = field(default_factory=dict)
     t4map: Mapping[int, tuple[str, str]] = field(default_factory=dict)
     header_rows: tuple[tuple[str, ...], ...] = ()
+    colmap_of: str | None = None
+    """The table whose header set `colmap`: another table's rows never read through it."""
+
+    def moved_to(self, table: str | None) -> Context:
+        """The same header context, now reading rows of `table` (the stacked header rows end)."""
+        return Context(table, self.colmap, self.t4map, (), self.colmap_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +155,66 @@ def tables_to_rows(tables: tuple[Table, ...]) -> Iterator[GridRow]:
             yield GridRow(table, tuple(slots), texts, tuple(_distinct(slots)))
 
 
+_ITEM_PREFIX = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}\s*[.．、])")
+
+
+def _pages(cells: Iterable[Cell]) -> set[int]:
+    return {c.page for c in cells if c.page is not None}
+
+
+def is_continuation(prev: GridRow, row: GridRow) -> bool:
+    """A row cut by a page break: the piece at the top of the next page prints only part of the
+    row (its wrapped digits, the rest of its label) and no item number of its own."""
+    if prev.table is not row.table:
+        return False
+    own = [c for c in row.anchors if c not in prev.anchors]
+    before, after = _pages(prev.anchors), _pages(own)
+    if not before or not after or min(after) <= max(before):
+        return False
+    filled = sum(1 for t in row.texts if t)
+    if not filled or filled * 2 > sum(1 for t in prev.texts if t):
+        return False
+    return not any(_ITEM_PREFIX.match(c.text) for c in own if c.text.strip())
+
+
+def join_rows(prev: GridRow, row: GridRow) -> GridRow:
+    """One printed row from its two pieces, slot by slot: the piece below continues the text above
+    (a wrapped number "1,3" + "47" is one cell, as a number wrapped inside its cell is)."""
+    slots: list[Cell | None] = []
+    joined: dict[tuple[int, int], Cell] = {}
+    for above, below in zip(prev.slots, row.slots, strict=False):
+        if above is None or below is None or below is above or not below.text.strip() or below in prev.anchors:
+            slots.append(above if above is not None else below)
+            continue
+        key = (id(above), id(below))
+        if key not in joined:
+            joined[key] = new_cell(above.row, above.col, f"{above.text}\n{below.text}", above.rowspan, above.colspan,
+                                   above.page, above.bbox, min(above.confidence, below.confidence))
+        slots.append(joined[key])
+    texts = tuple(norm(c.text) if c else "" for c in slots)
+    return GridRow(prev.table, tuple(slots), texts, tuple(_distinct(slots)))
+
+
+def join_continuations(rows: Iterable[GridRow]) -> Iterator[GridRow]:
+    """Rows with their page-break continuation pieces joined back on (see `is_continuation`)."""
+    held: GridRow | None = None
+    for row in rows:
+        if held is not None and is_continuation(held, row):
+            held = join_rows(held, row)
+            continue
+        if held is not None:
+            yield held
+        held = row
+    if held is not None:
+        yield held
+
+
 def header_to_context(row: GridRow, ctx: Context, table_code: str) -> Context:
     """A header row of `table_code`: stacked with the header rows right above it of the same table."""
     above = ctx.header_rows if ctx.current == table_code else ()
     rows = (*above, row.texts)
     colmap, t4map = _colmap(table_code, [list(r) for r in rows])
-    return Context(table_code, colmap, t4map, rows)
+    return Context(table_code, colmap, t4map, rows, table_code)
 
 
 def labels_of(row: GridRow) -> tuple[list[str], frozenset[int]]:
@@ -150,12 +227,15 @@ def data_row(row: GridRow, ctx: Context, table_code: str, labels: list[str], lab
     code = _row_code(table_code, labels)
     if code is None:
         return None
-    cols: Mapping[int, str] = ctx.colmap if table_code != "t4" else {}
+    cols: Mapping[int, str] = ctx.colmap if table_code != "t4" and ctx.colmap_of == table_code else {}
+    method = "grid" if cols else "grid-position"
     if not cols and table_code == "t3":  # no header seen: seven value cells are the seven applicant columns
         values = [c for c in row.anchors if c.col not in label_cols]
+        if len(values) != len(T3_COLS):  # a grid wider than its rows (a converter pads them): printed cells
+            values = [c for c in values if c.text.strip()]
         if len(values) == len(T3_COLS):
             cols = {v.col: col for v, col in zip(values, T3_COLS, strict=True)}
-    return DataRow(row, table_code, code, cols, label_cols, "grid" if ctx.colmap else "grid-position")
+    return DataRow(row, table_code, code, cols, label_cols, method)
 
 
 def _t4_value_row(row: GridRow, ctx: Context, labels: list[str]) -> bool:
@@ -168,19 +248,19 @@ def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
     """One step of the walk: the row's role, and the context the next row sees."""
     joined = "".join(dict.fromkeys(t for t in row.texts if t))
     if _CAPTION.search(joined):  # a 第二十条 caption starts Table 2 afresh
-        ctx = Context("t2", {}, ctx.t4map, ())
+        ctx = Context("t2", {}, ctx.t4map, (), "t2")
         if all(_is_value(t) or _CAPTION.search(t) for t in row.texts if t):
             return ctx, None
     header_table = _header_table(list(row.texts), ctx.current)
     if header_table:
         ctx = header_to_context(row, ctx, header_table)
         return ctx, HeaderRow(header_table, frozenset(ctx.colmap.values()))
-    ctx = Context(ctx.current, ctx.colmap, ctx.t4map, ())
+    ctx = ctx.moved_to(ctx.current)
     labels, label_cols = labels_of(row)
     table_code = _table_of_row(labels, ctx.current)
     if table_code is None:
         return ctx, (T4Values(row, ctx.t4map) if _t4_value_row(row, ctx, labels) else None)
-    ctx = Context(table_code, ctx.colmap, ctx.t4map, ())
+    ctx = ctx.moved_to(table_code)
     return ctx, data_row(row, ctx, table_code, labels, label_cols)
 
 
@@ -221,7 +301,7 @@ def _take_row(out: GridRead, role: DataRow) -> None:
 
 def read_grids(tables: tuple[Table, ...]) -> GridRead:
     """Template cells of all of a document's grids, by labels and headers."""
-    return roles_to_read(rows_to_roles(tables_to_rows(tables)))
+    return roles_to_read(rows_to_roles(join_continuations(tables_to_rows(tables))))
 
 
 def _distinct(slots: list[Cell | None]) -> list[Cell]:

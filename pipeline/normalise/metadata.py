@@ -76,11 +76,42 @@ def year_of_title(title: str | None) -> int | None:
     return None
 
 
+_CHROME_SIGNS = re.compile(r"[>＞»【】]|(?:发布|发文|成文)(?:日期|时间)|来源[:：]|浏览次数|首页")
+_TITLE_CORE = re.compile(rf"(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年度?[^。；;，,>＞:：【】\s]{{0,30}}?(?:报告|年报)")
+_HEAD_CUT = re.compile(r".*(?:[>＞»:：】\]|\s]|报告|年报|信息公开|首页)")
+
+
+def title_in_chrome(line: str) -> str | None:
+    """A report title inside site chrome run into one line (breadcrumb, title, 发布日期, 来源 …):
+    the year-to-报告 core, with the issuer before it up to the breadcrumb's last separator."""
+    m = _TITLE_CORE.search(line)
+    if not m:
+        return None
+    before = line[: m.start()]
+    cut = _HEAD_CUT.match(before)
+    head = before[cut.end():] if cut else before
+    return (head if 2 <= len(head) <= 40 else "") + m.group(0)
+
+
+_PUBLISHED_LABEL = re.compile(r"(?:发布|发文|成文|公开)(?:日期|时间)\s*[:：]\s*([^\s来浏]{6,20})")
+
+
+def published_in_chrome(lines: list[str]) -> str | None:
+    """The date a page's chrome prints beside its title ("发布日期：2025-03-09")."""
+    for line in lines[:5]:
+        m = _PUBLISHED_LABEL.search(line)
+        if m and (date := parse_date(m.group(1))):
+            return date
+    return None
+
+
 def guess_title(lines: list[str], hint: str | None) -> str | None:
     if hint:
         return hint.strip()
     for line in lines[:5]:
         s = line.strip()
+        if s and _CHROME_SIGNS.search(s) and (inner := title_in_chrome(s)):
+            return inner
         if s and len(s) <= 80 and _REPORT_WORDS.search(s):
             return s
         if s:
@@ -154,7 +185,7 @@ def extract_metadata(lines: list[str], body: str, hints: dict[str, str]) -> Meta
         m = _PERIOD_YEAR.search(unicodedata.normalize("NFKC", body[:3000]))
         year = int(m.group(1)) if m else None
     published = parse_date(hints["published"]) if hints.get("published") else None
-    published = published or sig.date
+    published = published or sig.date or published_in_chrome(lines)
     region = None
     for name in (agency, title_agency, title):
         if name:

@@ -233,7 +233,9 @@ def read_t4(flat: Flat, start: int, end: int) -> TableRead:
             found = True
             last = max(last, m.end())
     read = TableRead("t4", None, method="tokens", found=found)
-    run, a, b = value_run(flat, last, end) if found else ("", last, last)
+    run, a, b = value_run(flat, last, end)
+    if not found and len(run.split()) == len(T4_PHYSICAL):  # header lost (a converter's empty fake
+        found = read.found = True                            # header): 15 separate values, printed order
     if not found or not run:
         for row, col in T4_PHYSICAL:
             read.cells[(row, col)] = missing("t4", row, col, "Table 4 values not found in the text")

@@ -164,3 +164,17 @@ def test_real_pages_without_a_known_container_fall_back_to_density(name: str) ->
     assert [b.text for b in doc.text_blocks] == [b.text for b in known.text_blocks]
     assert [t.cells for t in doc.tables] == [t.cells for t in known.tables]
     assert normalise(doc).cells == report.cells
+
+
+def test_vsb_article_inside_the_newscontent_form_is_content() -> None:
+    """VSB/博达 pages print the article inside <form name="_newscontent_fromname">."""
+    rows = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in (("规章", "3"), ("行政规范性文件", "5")))
+    page = ('<html><head><title>某县卫生健康委员会2021年政府信息公开工作年度报告-某县卫生健康委员会</title></head><body>'
+            '<div class="nav"><a href="/">首页</a></div><form name="_newscontent_fromname">'
+            '<div class="content-title">某县卫生健康委员会2021年政府信息公开工作年度报告</div>'
+            '<div id="vsb_content"><div class="v_news_content"><p>一、总体情况</p><p>本年度工作稳步推进，'
+            f'公开各类信息一百二十条。</p><table border="1">{rows}</table></div></div></form>'
+            '<div class="footer">版权所有</div></body></html>').encode()
+    doc = HtmlExtractor().extract(page, source=SourceRef(uri="mem://vsb.html", sha256="0" * 64))
+    assert "一、总体情况" in doc.text and len(doc.tables) == 1
+    assert doc.hint("title") == "某县卫生健康委员会2021年政府信息公开工作年度报告"

@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from extractors import MalformedDocument, SourceRef
+from extractors.encoding import repair_double_utf8
 from extractors.html import HtmlExtractor
 from extractors.html_decode import header_charset, html_bytes_to_text, meta_charset
 
@@ -80,3 +81,31 @@ def test_bytes_no_charset_reads_are_a_clear_error() -> None:
     noise = bytes(rng.randrange(0x80, 0x100) for _ in range(6000))
     with pytest.raises(MalformedDocument, match=r"mem://page\.html: no charset decodes this page"):
         HtmlExtractor().extract(b"<html><body><p>" + noise + b"</p></body></html>", source=SRC)
+
+
+_BODY = "淮安市洪泽区人民政府2024年政府信息公开工作年度报告。本年度共收到政府信息公开申请十五件，全部按期答复。" * 3
+
+
+def _page(charset: str, body: bytes) -> bytes:
+    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"></head>'
+            '<body><p>').encode() + body + b"</p></body></html>"
+
+
+def test_big5_page_declared_gb2312_is_decoded_as_big5() -> None:
+    data = _page("gb2312", _BODY.encode("big5", errors="xmlcharrefreplace"))
+    text, codec = html_bytes_to_text(data)
+    assert codec.startswith("big5") and "淮安市" in text and "人民政府" in text
+
+
+def test_double_encoded_utf8_is_repaired() -> None:
+    twice = _BODY.encode("utf-8").decode("latin-1").encode("utf-8")
+    text, codec = html_bytes_to_text(_page("utf-8", twice))
+    assert _BODY in text and "double-encoded" in codec
+    via_cp1252 = "年度报告，工作报告，统计报告".encode().decode("cp1252")  # Š ‘ ¥: cp1252 continuation bytes
+    assert repair_double_utf8(via_cp1252) == "年度报告，工作报告，统计报告"
+
+
+def test_real_latin_text_is_left_alone() -> None:
+    text = "Café, naïve, Zürich: résumé"
+    assert repair_double_utf8(text) is None
+    assert html_bytes_to_text(_page("utf-8", text.encode()))[0].count("Café") == 1

@@ -172,3 +172,6 @@ def test_text_helpers() -> None:
     assert text_quality("(cid:12)(cid:40)(cid:77)" * 10).garbled
     assert text_quality("\ue000\ue001\ue002" * 10).garbled
     assert not text_quality("2024年，全区政府信息公开工作虽取得一定成绩").garbled
+    english = "Chapter 2. Installing the device: connect the cable to the port and press the power button. " * 3
+    assert not text_quality(english).garbled  # a Latin-script text layer is text, never OCR'd
+    assert text_quality("QXKZPWRTVBNMLKJHGFDSAQWERTYUIOPZXCVBNMASDFGHJKLQWERTY" * 2).garbled

@@ -37,3 +37,15 @@ def test_regions_from_the_division_table() -> None:
     assert region_of("福州市鼓楼区教育局").code == "350102"  # type: ignore[union-attr]
     assert admin_level("某某镇人民政府", None) == "township"
     assert admin_level("国家统计局", None) == "national"
+
+
+@pytest.mark.parametrize("chrome", [
+    "首页>信息公开>年度报告合肥市包河区教育局2023年政府信息公开工作年度报告发布日期：2024-01-25来源：合肥市包河区教育局",
+    "当前位置：首页 > 政府信息公开 > 年报合肥市包河区教育局2023年政府信息公开工作年度报告 发布时间：2024-01-25 浏览次数：12",
+])
+def test_title_agency_date_from_run_together_chrome(chrome: str) -> None:
+    from pipeline.normalise.metadata import extract_metadata
+
+    m = extract_metadata([chrome, "一、总体情况", "正文。"], chrome, {})
+    assert m.title == "合肥市包河区教育局2023年政府信息公开工作年度报告"
+    assert (m.agency, m.report_year, m.published) == ("合肥市包河区教育局", 2023, "2024-01-25")
