@@ -7,8 +7,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.products.audit import audit_html
-from pipeline.products.panel import build_products
 from pipeline.store.dataset import open_dataset
 
 HELP = "write a self-contained HTML audit report (failing checks, coverage, trends, outliers)"
@@ -23,6 +21,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    from pipeline.products.audit import (
+        audit_html,  # heavy (pandas, matplotlib): imported when the command runs, not for every --help
+    )
+    from pipeline.products.panel import build_products
+
     folder = Path(args.dataset)
     if not (folder / "reports").is_dir():
         console.print(f"[red]xxgk: no dataset at {folder} (run `xxgk extract … --out {folder}` first)")

@@ -29,7 +29,6 @@ from rich.progress import (
 from rich.table import Table
 
 from pipeline.normalise.report import Report
-from pipeline.products.datapackage import write_datapackage
 from pipeline.runs.executors import make_executor
 from pipeline.runs.inputs import iter_units, missing
 from pipeline.runs.jobs import EXIT_STOPPED, StopFlag, add_log_arguments, event, json_logging, run_tmpdir
@@ -90,6 +89,7 @@ class Tally:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+
     gone = missing(args.paths)
     if gone:
         console.print(f"[red]xxgk: no such file or folder: {' '.join(gone)}")
@@ -136,6 +136,8 @@ def _extract(args: argparse.Namespace, console: Console, units: list[Unit | Repo
     try:
         stats = writer.close()
         if "://" not in out:  # a local dataset documents itself (frictionless datapackage.json)
+            from pipeline.products.datapackage import write_datapackage  # heavy: only once, at the end
+
             write_datapackage(Path(out), sources=list(args.paths))
             write_failures(Path(out) / "failures.csv", tally.failures)
     except OSError as exc:

@@ -13,8 +13,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.products.datapackage import write_datapackage
-from pipeline.products.panel import SCHEMAS, build_products, write_products, write_table
 from pipeline.store.dataset import open_dataset
 
 HELP = "build the agency × year panel, cross-year checks and datapackage.json from a dataset"
@@ -29,6 +27,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    # the products pull in pandas and matplotlib: imported when the command runs, not for every --help
+    from pipeline.products.datapackage import write_datapackage
+    from pipeline.products.panel import SCHEMAS, build_products, write_products, write_table
+
     folder = Path(args.dataset)
     if not (folder / "reports").is_dir():
         console.print(f"[red]xxgk: no dataset at {folder} (run `xxgk extract … --out {folder}` first)")

@@ -128,6 +128,9 @@ def _scan(fh: BinaryIO, container: object, unit: FileUnit, src: SourceRef) -> Ou
     if not reports and not units:
         reports.append(failed(src, f"{unit.uri}: the {container.name} file holds no record"))  # type: ignore[attr-defined]
         return Outcome(tuple(reports), tuple(units))
+    only = units[0] if len(units) == 1 else None
+    if not reports and isinstance(only, MemberUnit) and only.locator.uri == unit.uri:
+        return Outcome((), tuple(units))  # a wrapper (a .gz): its one document is the file's row
     return Outcome((container_row(fh, src, len(reports)), *reports), tuple(units))
 
 
