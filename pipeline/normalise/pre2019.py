@@ -55,7 +55,7 @@ def pre2019_read(doc: Document, flat: Flat) -> tuple[Cells, list[Check]]:
     table_cells = resolve(table, pins) if table else {}
     cells: Cells = {}
     for c in table_cells.values():
-        if c.row.startswith("p."):
+        if c.row.startswith("p.") and c.col in ("year", "cum"):
             cells[("p", c.row, c.col)] = c
     for code, c in prose_cells.items():
         t = cells.get(("p", code, "year"))

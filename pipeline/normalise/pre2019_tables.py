@@ -186,13 +186,34 @@ def _label_hits(s: str, start: int, end: int) -> list[tuple[int, int, list[str]]
     return [(a, b, hits[(a, b)]) for a, b in sorted(hits)]
 
 
-def _text_header(s: str) -> tuple[int, int] | None:
-    """(end of the header, number of value columns) of a 统计表 printed in the text."""
+_COLUMN_WORDS: tuple[tuple[str, str], ...] = (
+    ("代码", "code"), ("历年累计", "cum"), ("本年累计", "ytd"), ("本期实际", "year"), ("统计数", "year"),
+    ("本年度", "year"), ("年度", "year"),
+)
+"""Header words of the value columns. 本年累计 (year to date) is not 历年累计: read, never emitted as cum."""
+
+
+def header_columns(header: str) -> tuple[str, ...]:
+    """The value columns a header names, in printed order (a 代码 column holds the row's serial)."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for word, col in _COLUMN_WORDS:
+        for m in loose(word).finditer(header):
+            if not any(m.start() < b and a < m.end() for a, b in taken):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), col))
+    cols = tuple(c for _, c in sorted(found))
+    return cols if "year" in cols else ("year", *cols)
+
+
+def _text_header(s: str) -> tuple[int, tuple[str, ...]] | None:
+    """(end of the header word, value columns) of a 统计表 printed in the text."""
     for word in _HEADER:
         m = loose(word).search(s)
         if m:
-            window = s[m.end(): m.end() + 60]
-            return (m.end(), 2) if "累计" in window else (m.end(), 1)
+            first = _label_hits(s, m.end(), min(len(s), m.end() + 80))
+            stop = first[0][0] if first else min(len(s), m.end() + 40)
+            return m.end(), header_columns(s[m.end():stop])
     return None
 
 
@@ -223,7 +244,7 @@ def text_table(flat: Flat) -> PTable | None:
     head = _text_header(s)
     if head is None:
         return None
-    start, n = head
+    start, cols = head
     hits = _label_hits(s, start, len(s))
     if not hits:
         return None
@@ -241,16 +262,23 @@ def text_table(flat: Flat) -> PTable | None:
     for (_a, _b, codes), (c0, c1), label, rank in zip(hits, cells, labels, ranks, strict=True):
         code = _choose(codes, codes_seen)
         codes_seen.append(code)
-        rows.append(_text_row(flat, s, code, label, rank, c0, c1, n))
-    return PTable(tuple(rows), ("year", "cum")[:n], "text")
+        rows.append(_text_row(flat, s, code, label, rank, c0, c1, cols))
+    return PTable(tuple(rows), tuple(c for c in cols if c != "code"), "text")
 
 
-def _text_row(flat: Flat, s: str, code: str, label: str, rank: float, c0: int, c1: int, n: int) -> PrintedRow:
+def _text_row(flat: Flat, s: str, code: str, label: str, rank: float, c0: int, c1: int,
+              cols: tuple[str, ...]) -> PrintedRow:
     um = _UNIT_RE.match(s, c0, c1)
     unit = um.group(1) if um else ""
     pos = um.end() if um else c0
     rm = _RUN_RE.match(s, pos, c1)
     run = rm.group(0) if rm else ""
+    if "code" in cols:  # the row's serial ("01") comes first: one token, or two run-together digits
+        body = run.lstrip()
+        skip = len(body.split()[0]) if len(body.split()) > 1 else 2
+        pos += len(run) - len(body) + skip
+        run = run[len(run) - len(body) + skip:]
+    n = sum(1 for c in cols if c != "code")
     lead = len(run) - len(run.lstrip())
     run_s = run.strip().rstrip(".．")
     a, b = flat.raw_span(pos + lead, pos + lead + len(run_s))
@@ -263,16 +291,16 @@ def _text_row(flat: Flat, s: str, code: str, label: str, rank: float, c0: int, c
 
 # --- grids ---------------------------------------------------------------------------------------------
 
-def _grid_columns(header: Sequence[str]) -> tuple[int, int, int | None] | None:
-    """(unit column, year column, cum column) from a header row."""
+def _grid_columns(header: Sequence[str]) -> tuple[int, list[tuple[int, str]]] | None:
+    """(unit column, [(column, value column code)]) from a header row."""
     unit = next((i for i, h in enumerate(header) if "单位" in h), None)
     if unit is None:
         return None
-    year = next((i for i, h in enumerate(header) if i > unit and re.search(r"年度|统计数|本年", h)), None)
-    cum = next((i for i, h in enumerate(header) if i > unit and "累计" in h), None)
-    if year is None:
+    cols = [(i, c) for i, h in enumerate(header) if i > unit
+            for c in [next((col for word, col in _COLUMN_WORDS if word in h), "")] if c and c != "code"]
+    if not any(c == "year" for _, c in cols):
         return None
-    return unit, year, cum
+    return unit, cols
 
 
 def grid_table(tables: Sequence[Table]) -> PTable | None:
@@ -287,8 +315,9 @@ def grid_table(tables: Sequence[Table]) -> PTable | None:
     return None
 
 
-def _grid_rows(t: Table, body: list[list[str]], first: int, cols: tuple[int, int, int | None]) -> PTable | None:
-    unit_col, year_col, cum_col = cols
+def _grid_rows(t: Table, body: list[list[str]], first: int, cols: tuple[int, list[tuple[int, str]]]) -> PTable | None:
+    unit_col, vcols = cols
+    year_col = vcols[0][0]
     prefixes, found = [], []
     for i, row in enumerate(body):
         label_raw = row[unit_col - 1] if unit_col >= 1 else ""
@@ -308,19 +337,20 @@ def _grid_rows(t: Table, body: list[list[str]], first: int, cols: tuple[int, int
     for (i, row, label_raw, codes), rank in zip(found, _ranks(prefixes), strict=True):
         code = _choose(codes, seen)
         seen.append(code)
-        vals = [row[year_col]] + ([row[cum_col]] if cum_col is not None else [])
+        vals = [row[i] if i < len(row) else "" for i, _ in vcols]
         reading: split.Reading = tuple(v.strip() or None for v in vals)
         rows.append(PrintedRow(code, " ".join(label_raw.split()), row[unit_col].strip(), rank, (reading,), "grid",
                                " ".join(v.strip() for v in vals), f"table[{t.index}]/r{first + i}/c{year_col}",
                                t.page))
-    return PTable(tuple(rows), ("year", "cum") if cum_col is not None else ("year",), "grid")
+    return PTable(tuple(rows), tuple(c for _, c in vcols), "grid")
 
 
 # --- resolving ---------------------------------------------------------------------------------------
 
 def _cum_ok(reading: split.Reading) -> bool:
+    """Every cumulative column (历年累计, 本年累计) at least the period's figure."""
     vals = split.values_of(reading)
-    return len(vals) < 2 or vals[0] is None or vals[1] is None or vals[1] >= vals[0]
+    return vals[0] is None or all(v is None or v >= vals[0] for v in vals[1:])
 
 
 def resolve(table: PTable, pins: Mapping[str, float]) -> dict[str, CellValue]:
