@@ -161,7 +161,7 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     meta = extract_metadata([b.text for b in doc.text_blocks], text, hints)
     kind = classify(meta.title, text, page_kind=hints.get("page_kind"))
     base = describe(doc, meta, kind, media_type)
-    if kind != "annual_report":
+    if kind != "annual_report" and not _pre2019_annex(kind, meta.report_year):
         return base
     reads = document_reads(doc, flat, meta.report_year)
     eras = reads_to_eras(reads, meta.report_year)
@@ -172,6 +172,11 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
         cells, checks = pre2019_read(doc, flat)
     return replace(base, status=report_status(cells, eras), template=eras.template, sections=tuple(sections),
                    cells=tuple(sorted(cells.values(), key=_cell_order())), checks=tuple(checks))
+
+
+def _pre2019_annex(kind: str, year: int | None) -> bool:
+    """A 统计表 published on its own before 2019 carries the year's figures (table `p`)."""
+    return kind == "statistics_table" and year is not None and year < 2019
 
 
 @cache

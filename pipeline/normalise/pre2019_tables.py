@@ -370,7 +370,7 @@ def resolve(table: PTable, pins: Mapping[str, float]) -> dict[str, CellValue]:
             pinned = [x for x in kept if split.values_of(x)[0] == pin]
             kept = pinned or kept
         cands[r.code] = kept
-    eqs = [{parent: -1.0, **{c: 1.0 for c in kids}} for parent, kids in equations(table.rows)]
+    eqs = [{parent: -1.0, **dict.fromkeys(kids, 1.0)} for parent, kids in equations(table.rows)]
     eqs = [e for e in eqs if all(k in cands for k in e)]
     solved = split.solve_table(cands, Identities(row_cost=lambda v: 0, equations=tuple(eqs))) if cands else {}
     out: dict[str, CellValue] = {}
@@ -422,8 +422,10 @@ def table_checks(table: PTable, cells: Mapping[str, CellValue]) -> list[Check]:
                              status=status, severity="hard",  # type: ignore[arg-type]
                              detail="" if status != "fail" else f"{parent} {lhs:g} ≠ Σ parts {rhs:g}"))
     if "cum" in table.cols:
-        for r in table.rows:
-            y, c = val(r.code, "year"), val(r.code, "cum")
+        for r in table.rows:  # a blank 历年累计 is a stock with no cumulative (staff, budget), not a 0
+            yc, cc = cells.get(f"{r.code}|year"), cells.get(f"{r.code}|cum")
+            y = yc.value if yc and yc.flag == "number" else None
+            c = cc.value if cc and cc.flag == "number" else None
             if r.code.startswith("p.") and y is not None and c is not None:
                 out.append(Check(rule="P-CUM", scope=f"{r.code} year ≤ cum", lhs=y, rhs=c,
                                  status="pass" if y <= c else "fail", severity="hard",
