@@ -50,7 +50,7 @@ REPORTS: tuple[Column, ...] = (
 SECTIONS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
     Column("ordinal", pa.int16(), "order in the report"),
-    Column("code", _S, "overview | proactive | requests | appeals | problems | other (empty: unmapped pre-2019 heading)"),
+    Column("code", _S, "overview | proactive | requests | appeals | problems | other (a pre-2019 heading matching none: other)"),
     Column("heading", _S, "heading as printed"),
     Column("text", _S, "section text"),
 )

@@ -117,3 +117,19 @@ def test_hebei_industry_reports_print_no_mapped_figure() -> None:
     reports = [r for r in reports_of_records(fixture_bytes("records", name), name)
                if r.report_year is not None and r.report_year < 2019 and r.doc_kind == "annual_report"]
     assert len(reports) == 3 and all(not p_values(r) for r in reports)
+
+
+def test_pre2019_headings_map_onto_the_section_codes() -> None:
+    r = report_of(fixture_bytes("text", "fujian_pingtan_local_tax_bureau_2013_page.txt"))
+    assert [(s.code, s.heading[:5]) for s in r.sections] == [
+        ("overview", "一、概述"), ("proactive", "二、主动公"), ("requests", "三、依申请"), ("other", "四、审批事"),
+        ("appeals", "五、申请行"), ("other", "六、工作人")]
+
+
+def test_a_run_the_identities_cannot_settle_is_null_with_a_reason() -> None:
+    """Without 网站/公报 rows, "4251516" reads 4/251516, 42/51516 or 425/1516 (历年累计 ≥ 本年度): no value."""
+    text = "某县2011年政府信息公开工作年度报告 附件 指标名称计量单位2011年度历年累计主动公开信息数条4251516行政复议数条00"
+    r = report_of(text.encode(), "mem://x.txt")
+    cells = {(c.row, c.col): c for c in r.cells}
+    assert cells[("p.active.total", "year")].value is None and "3 readings" in cells[("p.active.total", "year")].reason
+    assert cells[("p.review.total", "cum")].value == 0.0
