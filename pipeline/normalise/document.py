@@ -18,6 +18,7 @@ from pipeline.normalise.checks import Cells, t2_checks, t3_checks, t4_checks, te
 from pipeline.normalise.classify import classify
 from pipeline.normalise.grid_tables import GridRead, read_grids
 from pipeline.normalise.metadata import Metadata, extract_metadata
+from pipeline.normalise.pre2019 import pre2019_read
 from pipeline.normalise.report import CellValue, Check, Report, SectionText, Status
 from pipeline.normalise.sections import find_headings, pre2019_sections, split_sections
 from pipeline.normalise.text_tables import (
@@ -186,7 +187,7 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     meta = extract_metadata([b.text for b in doc.text_blocks], text, hints)
     kind = classify(meta.title, text, page_kind=hints.get("page_kind"))
     reads = document_reads(doc, flat, meta.report_year)
-    if kind != "annual_report" and not holds_template(reads):
+    if kind != "annual_report" and not holds_template(reads) and not _pre2019_annex(kind, meta.report_year):
         return describe(doc, meta, kind, media_type)
     if kind in _UNTITLED:
         kind = "statistics_table"
@@ -195,8 +196,15 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     sections = flat_to_sections(flat, eras)
     cells = reads_to_cells(reads, eras)
     checks = cells_to_checks(cells, sections, eras)
+    if eras.template == "pre2019":  # issue #16: the old era's own table `p`
+        cells, checks = pre2019_read(doc, flat)
     return replace(base, status=report_status(cells, eras), template=eras.template, sections=tuple(sections),
                    cells=tuple(sorted(cells.values(), key=_cell_order())), checks=tuple(checks))
+
+
+def _pre2019_annex(kind: str, year: int | None) -> bool:
+    """A 统计表 published on its own before 2019 carries the year's figures (table `p`)."""
+    return kind == "statistics_table" and year is not None and year < 2019
 
 
 @cache

@@ -37,6 +37,8 @@ class CellValue:
     locator: str = ""
     unit: str = ""
     confidence: float = 1.0
+    label: str = ""
+    """The row label as printed, where it varies by form (pre-2019 统计表 and prose)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

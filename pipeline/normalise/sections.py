@@ -93,7 +93,7 @@ _PRE_CODES = (("overview", ("概述", "总体", "基本情况")), ("proactive", 
 
 
 def pre2019_sections(flat: Flat) -> list[SectionText]:
-    """Numbered headings as found (一、概述 …), mapped to a code where the wording allows."""
+    """Numbered headings as found (一、概述 …), mapped to the code their wording matches, else `other`."""
     heads: list[Heading] = []
     expect = 0
     for m in _ANY_HEADING.finditer(flat.s):
@@ -102,7 +102,7 @@ def pre2019_sections(flat: Flat) -> list[SectionText]:
         if idx != expect:
             continue
         title = re.split(r"\s", m.group(2).strip())[0][:24]
-        code = next((c for c, kws in _PRE_CODES if any(k in title for k in kws)), "")
+        code = next((c for c, kws in _PRE_CODES if any(k in title for k in kws)), "other")
         end = m.start(2) + len(title)
         ra, rb = flat.raw_span(m.start(1), end)
         heads.append(Heading(code, m.start(1), end, flat.raw[ra:rb].strip()))

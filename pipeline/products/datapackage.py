@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__
-from pipeline.products.panel import GRANT_RATE, INDICATORS
+from pipeline.products.panel import GRANT_RATE, INDICATORS, PRE2019_NOTE
 from pipeline.store.dataset import NULL_PARTITION, TABLES
 from pipeline.store.schema import column_docs
 
@@ -115,8 +115,12 @@ def _indicator_fields() -> dict[str, dict[str, object]]:
     for ind in (*INDICATORS, GRANT_RATE):
         cells = " + ".join(ind.v2021) if ind.v2021 else "—"
         old = " + ".join(ind.v2019) if ind.v2019 else "— (not comparable, null)"
-        out[ind.name] = {"description": f"{ind.label_zh}. 2021: {cells}; 2019: {old}. {ind.note}".strip(),
+        pre = f" pre-2019: {' + '.join(ind.vpre)} (approximate, see {ind.flag_column})." if ind.vpre else ""
+        out[ind.name] = {"description": f"{ind.label_zh}. 2021: {cells}; 2019: {old}.{pre} {ind.note}".strip(),
                          "unit": ind.unit, "eras": list(ind.eras)}
+        if ind.flag_column:
+            out[ind.flag_column] = {"description": f"comparability of {ind.name} in this year: same (2019+ "
+                                                   f"definition) | {PRE2019_NOTE} | null (no value)"}
     return out
 
 
@@ -182,10 +186,10 @@ def indicators_csv() -> str:
     """The panel's indicators and their crosswalk, as CSV (one row per panel column)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["name", "label_zh", "unit", "kind", "eras", "cells_2021", "cells_2019", "note"])
+    w.writerow(["name", "label_zh", "unit", "kind", "eras", "cells_2021", "cells_2019", "cells_pre2019", "note"])
     for ind in (*INDICATORS, GRANT_RATE):
         w.writerow([ind.name, ind.label_zh, ind.unit, ind.kind, "|".join(ind.eras), " + ".join(ind.v2021),
-                    " + ".join(ind.v2019), ind.note])
+                    " + ".join(ind.v2019), " + ".join(ind.vpre), ind.note])
     return buf.getvalue()
 
 
@@ -197,12 +201,13 @@ def _csv_resource(name: str, path: str, description: str, fields: list[str],
 
 
 _CODEBOOK_DOCS = {
-    "era": "formats using the code: 2019, 2021 or 2019|2021", "table": "t2 | t3 | t4", "axis": "row | col",
+    "era": "formats using the code: 2019, 2021, 2019|2021 or pre2019", "table": "t2 | t3 | t4 | p", "axis": "row | col",
     "code": "the dataset's variable id", "slug": "short name", "label_zh": "label as printed in the format",
     "parent": "group code or 条例 item", "kind": "data | group", "dtype": "value type", "unit": "unit (件, 万元, 项)",
     "note": "notes", "number": "section number as printed", "aliases": "heading variants, |-separated",
     "name": "panel column", "eras": "formats in which the column is filled", "cells_2021": "cells summed (2021 format)",
     "cells_2019": "cells summed (2019 format)",
+    "cells_pre2019": "cells summed in a pre-2019 report (table p, approximate: see the _cmp flag)",
 }
 
 
@@ -219,7 +224,7 @@ def _codebook_resources(out: Path) -> list[dict[str, object]]:
     (out / "indicators.csv").write_text(indicators_csv(), encoding="utf-8")
     res.append(_csv_resource("indicators", "indicators.csv",
                              "The panel's columns: label, unit, eras and the 2019↔2021 crosswalk of the cells they sum.",
-                             ["name", "label_zh", "unit", "kind", "eras", "cells_2021", "cells_2019", "note"],
+                             ["name", "label_zh", "unit", "kind", "eras", "cells_2021", "cells_2019", "cells_pre2019", "note"],
                              _CODEBOOK_DOCS))
     return res
 

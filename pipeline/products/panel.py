@@ -30,13 +30,21 @@ is the same; elsewhere it is null and an era-specific column carries the printed
 | rules_published_total_2019 / normative_published_total_2019 | — | :pub_total (documents disclosed, not in force) | 件 |
 
 A printed blank, "/", "—" or "无" counts as 0; a cell that could not be read makes the indicator
-(and any sum it enters) null. Pre-2019 reports have a row with their metadata and null indicators.
+(and any sum it enters) null.
+
+Pre-2019 reports (2008–2018, table `p`) fill the indicators that have an approximate counterpart
+(`_PRE`, format_eras.md §2.4: requests_new ← p.req.received, granted ← p.ans.granted, partial ←
+p.ans.partial, denied ← p.ans.refused, unable_not_held ← p.ans.not_held + p.ans.not_exist,
+unable_unclear ← p.ans.unclear, processed_total ← p.req.answered, review_* ← p.review.*, suit_* ←
+p.litig.*, grant_rate from those); the rest stay null. Each such indicator has a flag column
+`<name>_cmp`: `same` (2019+ definition), `approx` (pre-2019: no carry-over, other refusal reasons),
+null when the indicator is null.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -63,6 +71,8 @@ class Indicator:
     v2021: tuple[str, ...]
     v2019: tuple[str, ...]
     note: str = ""
+    vpre: tuple[str, ...] = ()
+    """Pre-2019 counterpart (table `p`, format_eras.md §2.4): an approximate, not identical, measure."""
 
     @property
     def table(self) -> str:
@@ -70,7 +80,12 @@ class Indicator:
 
     @property
     def eras(self) -> tuple[str, ...]:
-        return tuple(e for e, cells in (("2019", self.v2019), ("2021", self.v2021)) if cells)
+        return tuple(e for e, cells in (("pre2019", self.vpre), ("2019", self.v2019), ("2021", self.v2021)) if cells)
+
+    @property
+    def flag_column(self) -> str | None:
+        """The comparability flag column, for an indicator the pre-2019 reports fill too."""
+        return f"{self.name}_cmp" if self.vpre else None
 
 
 def _t3(row: str, cols: tuple[str, ...] = ("tot",)) -> tuple[str, ...]:
@@ -132,10 +147,25 @@ INDICATORS: tuple[Indicator, ...] = (
           ("made", "made_new", "本年新制作数量", "2019 format only; similar to, not the same as, 本年制发件数"),
           ("published_total", "pub_total", "对外公开总数量", "2019 format only; disclosed, not in force"))),
 )
+_PRE: dict[str, tuple[str, ...]] = {
+    "requests_new": ("p.req.received",), "granted": ("p.ans.granted",), "partial": ("p.ans.partial",),
+    "denied": ("p.ans.refused",), "unable_not_held": ("p.ans.not_held", "p.ans.not_exist"),
+    "unable_unclear": ("p.ans.unclear",), "processed_total": ("p.req.answered",),
+    "review_upheld": ("p.review.upheld",), "review_corrected": ("p.review.corrected",),
+    "review_other": ("p.review.other",), "review_total": ("p.review.total",),
+    "suit_upheld": ("p.litig.upheld",), "suit_corrected": ("p.litig.corrected",), "suit_other": ("p.litig.other",),
+    "suit_total": ("p.litig.total",),
+}
+"""The crosswalk of format_eras.md §2.4: pre-2019 `p.*` codes (本年度 column) onto the panel's indicators."""
+INDICATORS = tuple(replace(i, vpre=tuple(f"p:{c}:year" for c in _PRE[i.name])) if i.name in _PRE else i
+                   for i in INDICATORS)
+PRE2019_NOTE = ("approx: a pre-2019 figure (table p); definitions differ — no carry-over, requests counted as "
+                "received, other refusal reasons, 不属于本机关 and 信息不存在 together")
 GRANT_RATE = Indicator("grant_rate", "公开率（予以公开与部分公开 / 办理总计）", "share", "rate",
                        ("t3:t3.r3.1:tot", "t3:t3.r3.2:tot", "t3:t3.r3.7:tot"),
                        ("t3:t3.r3.1:tot", "t3:t3.r3.2:tot", "t3:t3.r3.7:tot"),
-                       "(granted + partial) / processed_total; null when nothing was processed")
+                       "(granted + partial) / processed_total; null when nothing was processed",
+                       ("p:p.ans.granted:year", "p:p.ans.partial:year", "p:p.req.answered:year"))
 
 META = ("agency_id", "report_year", "agency", "region_code", "region_name", "admin_level", "parent_id",
         "template", "t2_era", "t3_era", "report_id", "source", "published", "status", "n_checks_failed",
@@ -151,7 +181,7 @@ def table_eras(values: dict[str, float | None]) -> dict[str, str | None]:
 
 
 def indicator_value(ind: Indicator, values: dict[str, float | None], era: str | None) -> float | None:
-    cells = ind.v2021 if era == "2021" else ind.v2019 if era == "2019" else ()
+    cells = ind.v2021 if era == "2021" else ind.v2019 if era == "2019" else ind.vpre if era == "pre2019" else ()
     if not cells or any(c not in values or values[c] is None for c in cells):
         return None
     return float(sum(values[c] or 0.0 for c in cells))
@@ -177,18 +207,28 @@ def panel_rows(chosen: pd.DataFrame, reports: pd.DataFrame, fingerprints: dict[s
             "status": m["status"], "n_checks_failed": m["n_checks_failed"],
             "n_versions": int(nver.get((c["agency_id"], c["report_year"]), 1)), "n_sources": c["n_sources"],
         }
+        pre = m["template"] == "pre2019"
         for ind in INDICATORS:
-            era = eras["t2"] if ind.table == "t2" else eras["t3"] if ind.table == "t3" else (
+            era = "pre2019" if pre else eras["t2"] if ind.table == "t2" else eras["t3"] if ind.table == "t3" else (
                 "2021" if eras["t4"] else None)
             row[ind.name] = indicator_value(ind, values, era)
+            if ind.flag_column:
+                row[ind.flag_column] = None if row[ind.name] is None else "approx" if pre else "same"
         done = row["processed_total"]
         granted, partial = row["granted"], row["partial"]
         row["grant_rate"] = (float(granted) + float(partial)) / float(done) if (  # type: ignore[arg-type]
             done and granted is not None and partial is not None) else None
+        if GRANT_RATE.flag_column:
+            row[GRANT_RATE.flag_column] = None if row["grant_rate"] is None else "approx" if pre else "same"
         rows.append(row)
-    cols = [*META, *(i.name for i in INDICATORS), GRANT_RATE.name]
+    cols = [*META, *panel_indicator_columns()]
     df = pd.DataFrame(rows, columns=cols)
     return _panel_types(df)
+
+
+def panel_indicator_columns() -> list[str]:
+    """Indicator columns in order, each followed by its comparability flag where it has one."""
+    return [c for i in (*INDICATORS, GRANT_RATE) for c in (i.name, i.flag_column) if c]
 
 
 def _panel_types(df: pd.DataFrame) -> pd.DataFrame:
@@ -228,6 +268,8 @@ def build_products(ds: Dataset) -> Products:
     return Products(identity.agencies, identity.links, table_versions, panel, checks)
 
 
+_COUNTS = frozenset(i.name for i in INDICATORS if i.kind == "count")
+
 # Arrow schemas of the product files (DIR/<name>.parquet); `datapackage.py` documents each column.
 _STR = pa.string()
 SCHEMAS: dict[str, pa.Schema] = {
@@ -247,8 +289,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("region_name", _STR), ("admin_level", _STR), ("parent_id", _STR), ("template", _STR), ("t2_era", _STR),
         ("t3_era", _STR), ("report_id", _STR), ("source", _STR), ("published", pa.date32()), ("status", _STR),
         ("n_checks_failed", pa.int32()), ("n_versions", pa.int32()), ("n_sources", pa.int32()),
-        *((i.name, pa.int64() if i.kind == "count" else pa.float64()) for i in INDICATORS),
-        (GRANT_RATE.name, pa.float64())]),
+        *((c, pa.string() if c.endswith("_cmp") else pa.int64() if c in _COUNTS else pa.float64())
+          for c in panel_indicator_columns())]),
     "crossyear": pa.schema([("rule", _STR), ("agency_id", _STR), ("report_year", pa.int16()),
                             ("prev_year", pa.int16()), ("report_id", _STR), ("other_report_id", _STR),
                             ("scope", _STR), ("lhs", pa.float64()), ("rhs", pa.float64()), ("status", _STR),
@@ -293,4 +335,4 @@ def _nullable(t: pa.DataType) -> object:
 
 
 __all__ = ["GRANT_RATE", "INDICATORS", "SCHEMAS", "Indicator", "Products", "build_products", "indicator_value",
-           "panel_rows", "read_product", "table_eras", "write_products", "write_table"]
+           "panel_indicator_columns", "panel_rows", "read_product", "table_eras", "write_products", "write_table"]

@@ -65,7 +65,8 @@ def _rows(table: str, r: Report) -> list[dict[str, object]]:
     if table == "cells":
         return [{"report_id": r.report_id, "table": c.table, "row": c.row, "col": c.col,
                  "value": c.value, "raw": c.raw, "flag": c.flag, "reason": c.reason or None, "unit": c.unit or None,
-                 "page": c.page, "method": c.method, "locator": c.locator or None, "confidence": c.confidence}
+                 "page": c.page, "method": c.method, "locator": c.locator or None, "confidence": c.confidence,
+                 "label": c.label or None}
                 for c in r.cells]
     return [{"report_id": r.report_id, "rule": c.rule, "scope": c.scope, "lhs": c.lhs, "rhs": c.rhs,
              "status": c.status, "severity": c.severity, "detail": c.detail or None} for c in r.checks]

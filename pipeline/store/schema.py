@@ -50,13 +50,13 @@ REPORTS: tuple[Column, ...] = (
 SECTIONS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
     Column("ordinal", pa.int16(), "order in the report"),
-    Column("code", _S, "overview | proactive | requests | appeals | problems | other (empty: unmapped pre-2019 heading)"),
+    Column("code", _S, "overview | proactive | requests | appeals | problems | other (a pre-2019 heading matching none: other)"),
     Column("heading", _S, "heading as printed"),
     Column("text", _S, "section text"),
 )
 CELLS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
-    Column("table", _S, "t2 | t3 | t4"),
+    Column("table", _S, "t2 | t3 | t4 | p (pre-2019)"),
     Column("row", _S, "row code (codebook.csv, axis row)"),
     Column("col", _S, "column code (codebook.csv, axis col)"),
     Column("value", pa.float64(), "number printed (null unless a number was printed)"),
@@ -68,6 +68,7 @@ CELLS: tuple[Column, ...] = (
     Column("method", _S, "how the cell was read (grid, tokens, split, …)"),
     Column("locator", _S, "table[i]/r<row>/c<col> or text[start:end]"),
     Column("confidence", pa.float32(), "confidence of the reading"),
+    Column("label", _S, "row label as printed (pre-2019 table p: forms and prose word it differently)"),
 )
 CHECKS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),

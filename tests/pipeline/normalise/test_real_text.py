@@ -153,7 +153,7 @@ def test_hebei_industry_run_together_and_blank_zero_cells() -> None:
 
 def test_pre2019_reports_keep_their_headings() -> None:
     r = report_of(fixture_bytes("text", "fujian_pingtan_local_tax_bureau_2013_page.txt"))
-    assert r.template == "pre2019" and r.report_year == 2013 and not r.cells
+    assert r.template == "pre2019" and r.report_year == 2013 and all(c.table == "p" for c in r.cells)
     headings = [s.heading for s in r.sections]
     assert headings[0].startswith("一、概述")
     assert any(h.startswith("四、审批事项及处理情况") for h in headings)

@@ -155,3 +155,20 @@ def test_the_descriptor_is_deterministic(sample_pkg: Path, tmp_path: Path) -> No
     shutil.copytree(sample_pkg, copy)
     write_datapackage(copy)
     assert hashlib.sha256((copy / "datapackage.json").read_bytes()).digest() == hashlib.sha256(first).digest()
+
+
+def test_samples_panel_runs_back_to_2013_with_the_comparability_flag(sample_pkg: Path) -> None:
+    """Issue #16: the bundled samples' pre-2019 years are panel rows, flagged, and the p codes documented."""
+    panel = pd.read_parquet(sample_pkg / "panel.parquet")
+    old = panel[panel["template"] == "pre2019"].set_index("report_year")
+    assert {2013, 2014, 2016, 2017, 2018} <= set(old.index)
+    assert old.loc[2014, "requests_new"] == 3 and old.loc[2014, "requests_new_cmp"] == "approx"
+    assert set(panel.loc[panel["template"] != "pre2019", "requests_new_cmp"].dropna()) == {"same"}
+    pkg = json.loads((sample_pkg / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f for r in pkg["resources"] if r["path"] == "panel.parquet" for f in r["schema"]["fields"]}
+    assert "p:p.req.received:year" in fields["requests_new"]["description"]
+    assert "approx" in fields["requests_new_cmp"]["description"]
+    codebook = pd.read_csv(sample_pkg / "codebook.csv", dtype=str).fillna("")
+    p = codebook[codebook["table"] == "p"]
+    assert {"p.req.received", "p.ans.granted", "p.review.total", "year", "cum"} <= set(p["code"])
+    assert set(p["era"]) == {"pre2019"}

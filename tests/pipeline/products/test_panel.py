@@ -189,6 +189,11 @@ def test_real_reports_hand_transcribed_values(sample_panel: pd.DataFrame) -> Non
     assert pd.isna(pt19["fee_amount_wan"]) and pd.isna(pt19["other_unpaid_fee"])
     dongchang = sample_panel.loc[("220502:科学技术局", 2023)]
     assert dongchang["requests_new"] == 0 and pd.isna(dongchang["grant_rate"])
-    # Pre-2019 reports have their row, with no indicator.
+    # Pre-2019 reports fill the indicators with a pre-2019 counterpart, flagged approx (issue #16):
+    # 河北省教育厅 2016 "受理依申请信息公开3件"; nothing else comparable is printed.
     old = sample_panel.loc[("130000:教育厅", 2016)]
-    assert old["template"] == "pre2019" and pd.isna(old["requests_new"])
+    assert old["template"] == "pre2019" and old["requests_new"] == 3 and old["requests_new_cmp"] == "approx"
+    assert pd.isna(old["granted"]) and pd.isna(old["granted_cmp"]) and pd.isna(old["requests_carried_in"])
+    assert hebei["requests_new_cmp"] == "same"
+    years = sorted(int(y) for y in sample_panel[sample_panel["template"] == "pre2019"].index.get_level_values(1))
+    assert years[0] <= 2013 and years[-1] == 2018

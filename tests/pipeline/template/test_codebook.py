@@ -57,3 +57,9 @@ def test_unknown_codes_raise() -> None:
         variable("t3", "row", "t3.r9")
     with pytest.raises(KeyError):
         cells_for("t5", "2021")
+
+
+def test_every_p_alias_is_a_codebook_code_or_an_uncoded_row() -> None:
+    """Table p aliases name a §2.4 code of the codebook, or an x.* row read only as a boundary."""
+    codes = {v.code for v in variables() if v.table == "p" and v.axis == "row"}
+    assert all(code in codes or code.startswith("x.") for code, _ in aliases("p", "row"))
