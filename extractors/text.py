@@ -23,6 +23,8 @@ _HEADER_KEYS = {
     "发布机构": "agency", "来源": "agency", "栏目": "column", "原文链接": "url", "文号": "doc_number",
     "索引号": "index_number",
 }
+MIN_TEXT_CHARS = 8
+"""A text with fewer printable characters than this is no document (a few stray bytes sniffed as text)."""
 _RULE = re.compile(r"^={5,}.*$", re.M)
 _KV = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})\s*[:：]\s*(.*)$")
 
@@ -49,6 +51,10 @@ def text_to_document(text: str, *, source: SourceRef, hints: tuple[tuple[str, st
         pos += len(line)
     if not blocks:
         raise NoContent(source.uri, "empty document: no text in the body")
+    printable = sum(1 for b in blocks for ch in b.text if ch.isprintable() and not ch.isspace())
+    if printable < MIN_TEXT_CHARS:
+        raise NoContent(source.uri, f"empty document: {printable} printable character(s), too few for a document "
+                                    f"(fewer than {MIN_TEXT_CHARS}; stray bytes are sniffed as text)")
     return Document(source=source, blocks=tuple(blocks), hints=tuple(header_hints) + hints,
                     extractor=NAME, extractor_version=VERSION, text=text)
 

@@ -11,10 +11,10 @@ SRC = SourceRef(uri="mem://t", sha256="0" * 64)
 
 
 def test_lines_keep_their_offsets() -> None:
-    doc = TextExtractor().extract("标题行\n\n\t0\n\t15\n".encode(), source=SRC)
-    assert [b.text for b in doc.text_blocks] == ["标题行", "\t0", "\t15"]
+    doc = TextExtractor().extract("年度报告标题行\n\n\t0\n\t15\n".encode(), source=SRC)
+    assert [b.text for b in doc.text_blocks] == ["年度报告标题行", "\t0", "\t15"]
     assert [doc.text[b.offset: b.offset + len(b.text)] for b in doc.text_blocks if b.offset is not None] == \
-        ["标题行", "\t0", "\t15"]
+        ["年度报告标题行", "\t0", "\t15"]
 
 
 def test_archiver_header_becomes_hints_not_body() -> None:
@@ -51,3 +51,14 @@ def test_record_csv_members_carry_their_columns_as_hints() -> None:
     assert first["url"].startswith("http://jyt.hebei.gov.cn/col/")
     assert members[0].source.uri == "x.csv#row=1"
     assert len({m.source.sha256 for m in members}) == 17
+
+
+@pytest.mark.parametrize("data", [b"\x9c", b"a", b"\xe4\xb8\x80", b"ab \x01 cd", bytes(range(200, 207))])
+def test_a_few_stray_bytes_are_no_document(data: bytes) -> None:
+    with pytest.raises(NoContent, match="too few for a document"):
+        TextExtractor().extract(data, source=SourceRef(uri="r01.txt", sha256="0" * 64))
+
+
+def test_a_short_real_text_is_still_a_document() -> None:
+    doc = TextExtractor().extract("政府信息公开年报".encode(), source=SourceRef(uri="t.txt", sha256="0" * 64))
+    assert doc.text == "政府信息公开年报"
