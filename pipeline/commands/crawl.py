@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.runs.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock, json_logging
+from pipeline.runs.jobs import DataDir, LockHeld, StopFlag, crawl, data_lock
 from scrapers import CrawlResult, Source, SourceError, parse_sources, select
 from scrapers.sources import DEFAULT_PATH
 
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     data = DataDir(args.data)
     stop = StopFlag()
     try:
-        with data_lock(data), json_logging(data), stop.installed():
+        with data_lock(data), stop.installed():
             result = crawl(data, sources, workers=args.workers, should_stop=stop,
                            replay=warc_files(args.replay) if args.replay else None)
     except LockHeld as exc:
