@@ -82,7 +82,7 @@ def logged_run(module: ModuleType, args: argparse.Namespace, console: Console) -
 def main(argv: Sequence[str] | None = None) -> int:
     commands = _commands()
     args = _parser(commands).parse_args(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # a message is one line, whatever its length (logs, grep)
     module = commands[args.command]
     if args.command in SELF_LOGGING:
         return int(module.run(args, console))
