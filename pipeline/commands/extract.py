@@ -46,19 +46,31 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
     g_out.add_argument("--dataset", "--out", dest="dataset", default="data/dataset",
                        help="dataset folder or fsspec URL such as s3://bucket/xxgk (default: data/dataset; "
                        "--out is a deprecated spelling)")
-    g_run = ex.add_argument_group("Execution")
-    g_run.add_argument("--executor", choices=("local", "dask"), default="local",
-                       help="local process pool or Dask distributed (default: local)")
-    g_run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
-    g_run.add_argument("--jobs", type=int, default=DEFAULTS.jobs,
-                       help=f"worker processes; 0 runs in-process (debugging) (default: {DEFAULTS.jobs})")
-    g_run.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
-                       help=f"seconds per document before it is killed (default: {DEFAULTS.timeout:g})")
-    g_run.add_argument("--memory-mb", type=int, default=DEFAULTS.memory_mb,
-                       help="resident-memory cap per document worker, above its baseline "
-                       f"(default: {DEFAULTS.memory_mb})")
+    g_run = add_execution_arguments(ex)
     g_run.add_argument("--quiet", action="store_true", help="no progress bar (default: shown on a terminal)")
     add_log_arguments(ex)
+
+
+def add_execution_arguments(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    """--executor, --scheduler, --jobs, --timeout, --memory-mb: the same for `extract` and `run`."""
+    g = p.add_argument_group("Execution")
+    g.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local process pool or Dask distributed (default: local)")
+    g.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    g.add_argument("--jobs", type=int, default=DEFAULTS.jobs,
+                   help=f"worker processes; 0 runs in-process (debugging) (default: {DEFAULTS.jobs})")
+    g.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
+                   help=f"seconds per document before it is killed (default: {DEFAULTS.timeout:g})")
+    g.add_argument("--memory-mb", type=int, default=DEFAULTS.memory_mb,
+                   help=f"resident-memory cap per document worker, above its baseline (default: {DEFAULTS.memory_mb})")
+    return g
+
+
+def progress_bar(console: Console, *, quiet: bool) -> Progress:
+    """done/total, share, rate (the task's `rate` field), elapsed and ETA; only on a terminal."""
+    return Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                    TimeRemainingColumn(), console=console, transient=True, disable=quiet or not console.is_terminal)
 
 
 @dataclass
@@ -118,10 +130,7 @@ def _extract(args: argparse.Namespace, console: Console, units: list[Unit | Repo
     executor = make_executor(args.executor, jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory_mb,
                              scheduler=args.scheduler, tmpdir=tmp)
     tally = Tally()
-    progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-                        TimeRemainingColumn(), console=console, transient=True,
-                        disable=args.quiet or not console.is_terminal)
+    progress = progress_bar(console, quiet=args.quiet)
     with progress:
         task = progress.add_task("extract", total=len(units), rate="")
 

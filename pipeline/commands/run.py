@@ -15,15 +15,6 @@ from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from pipeline.commands.crawl import (
     EXIT_BLOCKED,
@@ -36,7 +27,7 @@ from pipeline.commands.crawl import (
     resolve_sources,
     warc_files,
 )
-from pipeline.commands.extract import Tally, summary, write_failures
+from pipeline.commands.extract import Tally, add_execution_arguments, progress_bar, summary, write_failures
 from pipeline.normalise.report import Report
 from pipeline.runs.jobs import (
     DataDir,
@@ -50,7 +41,7 @@ from pipeline.runs.jobs import (
     extract_new,
     json_logging,
 )
-from pipeline.runs.settings import DEFAULTS, RunLimits
+from pipeline.runs.settings import RunLimits
 from pipeline.store.dataset import WriteStats, open_dataset
 from scrapers import CrawlResult, Source, load_sources
 
@@ -74,16 +65,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="dataset folder (default: DATA/dataset; --out is a deprecated spelling)")
     g.add_argument("--no-crawl", action="store_true", help="only extract what is archived and not yet extracted")
     g.add_argument("--quiet", action="store_true", help="no progress bar or summary tables (default: shown)")
-    x = p.add_argument_group("Execution")
-    x.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="local process pool or Dask distributed (default: local)")
-    x.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
-    x.add_argument("--jobs", type=int, default=DEFAULTS.jobs,
-                   help=f"extraction worker processes; 0 runs in-process (default: {DEFAULTS.jobs})")
-    x.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
-                   help=f"seconds per document before it is killed (default: {DEFAULTS.timeout:g})")
-    x.add_argument("--memory-mb", type=int, default=DEFAULTS.memory_mb,
-                   help=f"resident-memory cap per document worker, above its baseline (default: {DEFAULTS.memory_mb})")
+    add_execution_arguments(p)
     add_log_arguments(p)
 
 
@@ -118,10 +100,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     stop = StopFlag()
     tally = Tally()
     started = time.monotonic()
-    progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
-                        transient=True, disable=args.quiet or not console.is_terminal)
-    task = progress.add_task("extract", total=0)
+    progress = progress_bar(console, quiet=args.quiet)
+    task = progress.add_task("extract", total=0, rate="")
     try:
         with data_lock(data), json_logging(Path(args.log) if args.log else data, args.log_level), stop.installed():
             event("run_start", command="run", sources=[s.id for s in sources], data=str(data.root), dataset=str(out))
