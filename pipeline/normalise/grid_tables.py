@@ -167,8 +167,12 @@ def is_continuation(prev: GridRow, row: GridRow) -> bool:
     row (its wrapped digits, the rest of its label) and no item number of its own."""
     if prev.table is not row.table:
         return False
-    own = [c for c in row.anchors if c not in prev.anchors]
-    before, after = _pages(prev.anchors), _pages(own)
+    before = _pages(prev.anchors)
+    if not before:  # no page numbers (HTML, Word): nothing is cut by a page break
+        return False
+    spanned = {id(c) for c in prev.anchors}  # identity: a rowspan cell is the same object in both rows
+    own = [c for c in row.anchors if id(c) not in spanned]
+    after = _pages(own)
     if not before or not after or min(after) <= max(before):
         return False
     filled = sum(1 for t in row.texts if t)
@@ -182,8 +186,9 @@ def join_rows(prev: GridRow, row: GridRow) -> GridRow:
     (a wrapped number "1,3" + "47" is one cell, as a number wrapped inside its cell is)."""
     slots: list[Cell | None] = []
     joined: dict[tuple[int, int], Cell] = {}
+    spanned = {id(c) for c in prev.anchors}
     for above, below in zip(prev.slots, row.slots, strict=False):
-        if above is None or below is None or below is above or not below.text.strip() or below in prev.anchors:
+        if above is None or below is None or below is above or not below.text.strip() or id(below) in spanned:
             slots.append(above if above is not None else below)
             continue
         key = (id(above), id(below))
