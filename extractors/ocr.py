@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import os
 import threading
 import unicodedata
 import warnings
@@ -67,6 +68,9 @@ class RapidEngine:
     def _get(self) -> Any:
         with self._lock:
             if RapidEngine._engine is None:
+                # onnxruntime's telemetry keeps a database under ~/.cache/Microsoft (and would
+                # report home): an offline extractor leaves nothing outside its output.
+                os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
                 try:
                     from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
                 except ImportError as exc:  # pragma: no cover - a broken install

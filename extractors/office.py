@@ -27,6 +27,7 @@ from .docx import docx_to_document
 from .errors import DocumentTooLarge, MalformedDocument, UnsupportedMediaType
 from .model import Document, SourceRef
 from .ooxml import MiB, check_size
+from .pages import undecodable
 
 NAME = "office"
 VERSION = "1.0.0"
@@ -172,5 +173,10 @@ class LegacyWordExtractor:
         kind = legacy_kind(data, source=source.uri)
         docx = convert_to_docx(data, kind, source=source.uri, timeout=self.timeout, soffice=self.soffice)
         doc = docx_to_document(docx, source=source)
+        noise = undecodable("".join(b.text for b in doc.text_blocks) +
+                            "".join(c.text for t in doc.tables for c in t.cells))
+        if noise:
+            raise MalformedDocument(source.uri, f"LibreOffice read this {_WHAT[kind]} file as noise, not "
+                                    f"text ({noise}): not a readable {_WHAT[kind]} document")
         return replace(doc, extractor=NAME, extractor_version=f"{VERSION}+docx{DOCX_VERSION}",
                        hints=(*doc.hints, ("converted_from", kind)))

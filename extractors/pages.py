@@ -223,6 +223,20 @@ class Quality:
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+def undecodable(text: str) -> str:
+    """Why `text` is noise rather than writing (replacement, private-use, unassigned code points), or "".
+
+    Bytes that are not text in their declared encoding come out this way from any decoder that
+    tolerates them (a font without a ToUnicode map, LibreOffice importing random bytes as RTF).
+    """
+    body = re.sub(r"\s+", "", text)
+    n = len(body)
+    bad = sum(1 for ch in body if ch == "\ufffd" or unicodedata.category(ch) in {"Co", "Cs", "Cn", "Cc"})
+    if bad > max(2, 0.05 * n):
+        return f"{bad} of {n} characters are replacement, private-use or unassigned code points"
+    return ""
+
+
 def text_quality(text: str) -> Quality:
     """Detect a broken text layer: (cid:n) codes, U+FFFD, private-use glyphs, too little Chinese.
 
@@ -236,9 +250,9 @@ def text_quality(text: str) -> Quality:
     cids = len(_CID.findall(body))
     if cids and cids * 4 >= n * 0.05:
         return Quality(True, f"{cids} (cid:n) glyph codes")
-    bad = sum(1 for ch in body if ch == "\ufffd" or unicodedata.category(ch) in {"Co", "Cs", "Cn", "Cc"})
-    if bad > max(2, 0.05 * n):
-        return Quality(True, f"{bad} of {n} characters are replacement, private-use or unassigned code points")
+    noise = undecodable(body)
+    if noise:
+        return Quality(True, noise)
     if n >= 40:
         cjk = sum(1 for ch in body if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
         digits = sum(1 for ch in body if ch.isdigit() or ch in ".-/%")

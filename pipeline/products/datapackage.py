@@ -2,10 +2,11 @@
 
 Written into the dataset folder beside the data, so that the folder documents itself:
 
-* the four hive-partitioned tables (reports, sections, cells, checks) — one resource per
-  partition file, named ``<table>-<year>`` (``<table>-unknown-year`` for reports without a
-  year), each with the custom properties ``table`` and ``partition``; the partition column
-  `report_year` lives in the folder name, not in the file, as in every hive layout;
+* the four hive-partitioned tables (reports, sections, cells, checks) — one resource per table,
+  its partition files the parts of a multipart ``path`` (Data Package v2), with the custom
+  properties ``table`` and ``partitions`` (each file with its ``report_year``; null for reports
+  without a year); the partition column `report_year` lives in the folder name, not in the file,
+  as in every hive layout;
 * the derived products when present (panel, crossyear, agencies, agency_links, versions);
 * the codebook as data: ``codebook.csv`` (every table row/column code with its label, unit and
   eras), ``section_codes.csv`` and ``indicators.csv`` (the panel's columns and their 2019↔2021
@@ -13,7 +14,7 @@ Written into the dataset folder beside the data, so that the folder documents it
 
 Types are Table Schema types (string, integer, number, boolean, date) read off the Parquet
 schemas; every field also carries ``arrow_type`` (the exact Parquet/Arrow type DuckDB, pandas and
-polars read) and, for measures, ``unit`` and ``eras``. Foreign keys tie each partition's rows to
+polars read) and, for measures, ``unit`` and ``eras``. Foreign keys tie each table's rows to
 its reports and the cells' codes to the codebook. No timestamp is written: same dataset → same
 bytes.
 """
@@ -147,25 +148,30 @@ def _schema(name: str, schema: pa.Schema) -> dict[str, object]:
 
 
 def _partition_resources(out: Path) -> list[dict[str, object]]:
+    """One resource per partitioned table: its partition files as a multipart `path` (Data Package v2)."""
     found: list[dict[str, object]] = []
     for table in PARTITIONED:
-        for path in sorted((out / table).glob("report_year=*/part-0.parquet")):
+        paths = sorted((out / table).glob("report_year=*/part-0.parquet"))
+        if not paths:
+            continue
+        schema = _schema(table, TABLES[table])
+        if table in {"sections", "cells", "checks"}:
+            fks: list[dict[str, object]] = [{"fields": ["report_id"], "reference": {
+                "resource": "reports", "fields": ["report_id"]}}]
+            if table == "cells":
+                fks += [{"fields": ["table", "row"], "reference": {"resource": "codebook", "fields": ["table", "code"]}},
+                        {"fields": ["table", "col"], "reference": {"resource": "codebook", "fields": ["table", "code"]}}]
+            schema["foreignKeys"] = fks
+        partitions = []
+        for path in paths:
             year = path.parent.name.split("=", 1)[1]
-            suffix = "unknown-year" if year == NULL_PARTITION else year
-            schema = _schema(table, TABLES[table])
-            if table in {"sections", "cells", "checks"} and (out / "reports" / path.parent.name).exists():
-                fks: list[dict[str, object]] = [{"fields": ["report_id"], "reference": {
-                    "resource": f"reports-{suffix}", "fields": ["report_id"]}}]
-                if table == "cells":
-                    fks += [{"fields": ["table", "row"], "reference": {"resource": "codebook", "fields": ["table", "code"]}},
-                            {"fields": ["table", "col"], "reference": {"resource": "codebook", "fields": ["table", "code"]}}]
-                schema["foreignKeys"] = fks
-            found.append({
-                "name": f"{table}-{suffix}", "path": path.relative_to(out).as_posix(), "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet", "table": table,
-                "partition": {"report_year": None if year == NULL_PARTITION else int(year)},
-                "description": TABLE_DOCS[table], "schema": schema,
-            })
+            partitions.append({"path": path.relative_to(out).as_posix(),
+                               "report_year": None if year == NULL_PARTITION else int(year)})
+        found.append({
+            "name": table, "path": [part["path"] for part in partitions], "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet", "table": table, "partitions": partitions,
+            "description": TABLE_DOCS[table], "schema": schema,
+        })
     return found
 
 
@@ -260,8 +266,8 @@ def describe(out: Path, *, sources: list[str] | None = None) -> dict[str, object
         "name": "xxgk-dataset",
         "title": "政府信息公开工作年度报告 — statistical tables, narrative and checks",
         "description": ("China's government information-disclosure annual reports as a provenance-tracked dataset. "
-                        "Partitioned tables are hive-partitioned by report_year (one resource per partition "
-                        "file); codes are those of codebook.csv."),
+                        "Partitioned tables are hive-partitioned by report_year (one resource per table, its "
+                        "partition files the parts of its path); codes are those of codebook.csv."),
         "version": __version__,
         "created": created,
         "licenses": LICENSES,

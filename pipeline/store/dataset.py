@@ -5,7 +5,8 @@
 
 Same inputs → byte-identical files (rows sorted, no timestamps, fixed writer options). Adding
 inputs merges them in without duplicates (a report is keyed by `report_id`, the digest of its
-bytes). Every merged file is written to a temporary name first; a journal then lists the
+bytes). Every merged file is written in a staging folder first (a table folder never holds a
+temporary; a table new to the dataset arrives as one folder); a journal then lists the
 renames, done in one burst with `reports` last, and a burst a kill cut short is rolled forward by
 the next writer: a crash mid-write leaves a readable dataset, and no cells without their report.
 """
@@ -181,12 +182,21 @@ class DatasetWriter:
         touched = {y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
         moves: list[tuple[str, str]] = []  # (temporary, final); "" temporary: remove the final file
         for name, schema in TABLES.items():  # reports last: a visible report has all its rows
+            table_moves: list[tuple[str, str]] = []
             for year in sorted(touched, key=lambda y: (y is None, y or 0)):
-                moves.extend(self._merge(name, schema, year, new_ids))
+                table_moves.extend(self._merge(name, schema, year, new_ids))
+            moves.extend(self._whole_table(name, table_moves))
         self._commit(moves)
         if self.fs.exists(self._staging):
             self.fs.rm(self._staging, recursive=True)
         return WriteStats(added=len(self._sources) - replaced, replaced=replaced, partitions=len(touched))
+
+    def _whole_table(self, name: str, moves: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """A table the dataset does not have yet arrives as one folder rename, complete."""
+        final = f"{self.root}/{name}"
+        if self.fs.exists(final) or not moves or any(not tmp for tmp, _ in moves):
+            return moves
+        return [(f"{self._staging}/commit/{name}", final)]
 
     def _commit(self, moves: list[tuple[str, str]]) -> None:
         """Every merged file is written first; then a journal names the renames, which follow in a
@@ -230,9 +240,10 @@ class DatasetWriter:
                                 pa.array([SOURCES_SEP.join(a) for a in all_sources], pa.string()))
 
     def _write_temporary(self, table: pa.Table, path: str) -> str:
-        folder, name = path.rsplit("/", 1)
-        self.fs.makedirs(folder, exist_ok=True)
-        tmp = f"{folder}/.{name}.{os.getpid()}.tmp"
+        # Written in the staging folder, never inside a table: a reader (or a kill) never sees a
+        # table folder that holds only temporaries.
+        tmp = f"{self._staging}/commit/{path[len(self.root) + 1:]}"
+        self.fs.makedirs(tmp.rsplit("/", 1)[0], exist_ok=True)
         with self.fs.open(tmp, "wb") as fh:
             pq.write_table(table, fh, **_WRITE_OPTS)
             if hasattr(fh, "fileno"):
@@ -254,7 +265,8 @@ def _apply(fs: fsspec.AbstractFileSystem, moves: list[tuple[str, str]]) -> None:
             if fs.exists(final):
                 fs.rm(final)
         elif fs.exists(tmp):
-            fs.mv(tmp, final)
+            fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
+            fs.mv(tmp, final, recursive=fs.isdir(tmp))
 
 
 def roll_forward(fs: fsspec.AbstractFileSystem, root: str) -> None:
