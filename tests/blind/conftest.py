@@ -13,8 +13,9 @@ import pytest
 OPEN: dict[str, str] = {
     "tests/blind/hostile/test_hostile.py::test_pandas_reads_reports_when_a_report_has_no_year":
         "#14: pandas cannot read a hive partition whose value is null (__HIVE_DEFAULT_PARTITION__): "
-        "'Cannot yet unify dictionaries with nulls', upstream pandas-dev/pandas#55400; pyarrow, DuckDB "
-        "and polars read it; the layout decision is open",
+        "'Cannot yet unify dictionaries with nulls', upstream pandas-dev/pandas#55400 (pyarrow's partition discovery, then "
+        "its to_pandas); pyarrow, DuckDB, polars and Spark read it; the layout keeps the Hive standard null marker, "
+        "and the README gives the pandas call (partition type given) that reads it",
     "tests/blind/renderings/test_renderings.py::test_cells[g07-pdf_unruled-hybrid]":
         "#13: an unruled PDF table whose row labels wrap to two lines: those rows are null with a reason "
         "(144/186 exact, 0 wrong); needs columns rebuilt from text alignment in extractors/layout_tables.py",

@@ -158,3 +158,24 @@ def test_the_same_bytes_at_two_paths_are_one_report_with_two_sources(tmp_path: P
     row = d.reports.iloc[0]
     assert row["sources"].split("|") == sorted([(a / "seed.txt").as_posix(), (b / "copy.txt").as_posix()])
     assert row["source"] == row["sources"].split("|")[0]
+
+
+def test_a_report_without_a_year_reads_back_everywhere(tmp_path: Path) -> None:
+    """The null partition (Hive's marker) reads as null in pyarrow and DuckDB, and in pandas given the
+    partition type as the README says (plain pd.read_parquet cannot: pandas-dev/pandas#55400)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.dataset as pads
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    build(tmp_path / "ds", [TEXTS[0], str(empty)])
+    reports = tmp_path / "ds" / "reports"
+    assert (reports / f"report_year={ds_mod.NULL_PARTITION}").is_dir()
+    part = pads.partitioning(pa.schema([("report_year", pa.int16())]), flavor="hive")
+    df = pd.read_parquet(reports, partitioning=part)
+    assert sorted(df["report_year"].fillna(-1).astype(int)) == [-1, 2023]
+    duck = duckdb.sql(f"select count(*) filter (where report_year is null), count(*) from "
+                      f"read_parquet('{reports}/**/*.parquet', hive_partitioning=true)").fetchall()
+    assert duck == [(1, 2)]
+    assert pads.dataset(reports, format="parquet", partitioning=part).to_table().num_rows == 2
