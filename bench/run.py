@@ -1,6 +1,6 @@
 """`make bench`: per format, extraction and extraction + normalisation next to the format's anchor,
 throughput for 1 and 2 workers, and peak memory; printed as a table and written as JSON for
-comparison over time.
+comparison over time; plus the 1,000-host crawl (bench/crawl_hosts.py) as the `crawl` entry.
 
 Each document is timed best of `--repeat` runs (the run least disturbed by the rest of the
 machine), document by document for ours and the anchor so that both see the same machine. The targets
@@ -27,6 +27,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -244,6 +245,18 @@ def peak_rss_mb(workers: ChildRssSampler) -> dict[str, float]:
     return {"main": round(me, 1), "largest_worker": round(workers.peak_mb, 1)}
 
 
+def crawl_row(notes: list[str]) -> dict[str, object]:
+    """The 1,000-host crawl (bench/crawl_hosts.py) in a process of its own, so its RSS is its own."""
+    proc = subprocess.run([sys.executable, "-m", "bench.crawl_hosts"], cwd=ROOT, capture_output=True, text=True,
+                          check=False, timeout=1800)
+    try:
+        row: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        notes.append(f"crawl: exit {proc.returncode}: {proc.stderr[-300:]}")
+        return {}
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=60, help="documents per format")
@@ -281,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         "throughput_docs_per_s": {"1": round(t1, 2), "2": round(t2, 2), "speedup": round(t2 / t1, 2)},
         "mixed_docs": len(mixed), "peak_rss_mb": peak_rss_mb(workers), "notes": notes,
     }
+    if not args.only:
+        result["crawl"] = crawl_row(notes)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if not args.only and not args.no_throughput:  # a partial run does not replace the full record

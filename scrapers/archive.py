@@ -3,8 +3,8 @@
 A capture is written as one group of gzip members — ``request``, then ``response`` (or
 ``revisit`` when the same payload is already archived under any URL), then a ``metadata`` record
 that closes the group and carries what the crawler knew (source, role, anchor text, the page it
-was found on). The group is appended and fsynced before its index row is committed, so after a
-kill -9 the only possible damage is a tail past the last committed offset: `recover()` indexes
+was found on). The group is appended and fsynced before its index row is committed (captures of
+concurrent threads share one fsync and one transaction: group commit), so after a kill -9 the only possible damage is a tail past the last committed offset: `recover()` indexes
 the complete groups found there and truncates a half-written one.
 
 Versions: a URL whose status and payload are the same as its latest capture gets no new capture
@@ -21,6 +21,7 @@ import io
 import json
 import os
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -103,7 +104,7 @@ def _warc_date(iso: str) -> str:
 
 
 class Archive:
-    """WARC files under `folder` plus the capture index in `store`. Thread-safe (store lock)."""
+    """WARC files under `folder` plus the capture index in `store`. Thread-safe (group commit)."""
 
     def __init__(self, store: Store, folder: Path, *, prefix: str = "xxgk", max_file_bytes: int = 1 << 30) -> None:
         self.store = store
@@ -112,6 +113,11 @@ class Archive:
         self.max_file_bytes = max_file_bytes
         folder.mkdir(parents=True, exist_ok=True)
         self._current: Path | None = None
+        self._append = threading.Lock()
+        """Held while a capture group is appended (and the dedup queries before it): no fsync inside."""
+        self._leader = threading.Lock()
+        """Held by the thread committing the queued captures for everyone."""
+        self._queue: list[_Pending] = []
         self.recovered = self.recover()
 
     # -- files ------------------------------------------------------------------------------------
@@ -182,46 +188,72 @@ class Archive:
                        on_commit: Callable[[sqlite3.Connection, Capture | None], None] | None = None
                        ) -> Capture | None:
         """Archive `ex` unless it repeats the URL's latest capture; commit the index row and
-        whatever `on_commit` writes in one transaction. Returns the new capture, or None."""
+        whatever `on_commit` writes in one transaction. Returns the new capture, or None, once
+        it is durable (group commit: one fsync and one transaction for every thread waiting)."""
+        with self._append:
+            capture, end = self._appended(ex, meta)
+            pending = _Pending(capture, end, on_commit)
+            self._queue.append(pending)
+        self._settle(pending)
+        if pending.error is not None:
+            raise pending.error
+        return pending.result
+
+    def _appended(self, ex: Exchange, meta: CaptureMeta) -> tuple[Capture | None, int]:
+        """Write the capture group of `ex` to the current WARC file (not yet synced): the capture and
+        the file offset after it; (None, 0) when the URL's latest capture is the same."""
         if ex.status is None:
             raise ValueError(f"{ex.url}: no response to archive ({ex.state})")
         sha = hashlib.sha256(ex.body).hexdigest()
-        with self.store.lock:
-            latest = self.latest(ex.url)
-            if latest is not None and latest.http_status == ex.status and latest.sha256 == sha:
+        latest = self.latest(ex.url)
+        if latest is not None and latest.http_status == ex.status and latest.sha256 == sha:
+            return None, 0
+        digest = payload_digest(ex.raw)
+        original = None
+        if ex.raw:
+            rows = self.store.query("SELECT * FROM captures WHERE payload_digest = ? AND record_type = "
+                                    "'response' ORDER BY id LIMIT 1", (digest,))
+            original = Capture.of_row(rows[0]) if rows else None
+        version = 1 + int(self.store.query("SELECT COUNT(*) AS n FROM captures WHERE url = ?",
+                                           (ex.url,))[0]["n"])
+        path = self._file()
+        start = path.stat().st_size
+        data, rec = _group(ex, meta, digest=digest, sha=sha, version=version, original=original)
+        with path.open("ab") as fh:
+            fh.write(data)
+        return Capture(
+            id=0, run_id=meta.run_id, source_id=meta.source_id, url=ex.url, role=meta.role,
+            captured_at=_warc_date(ex.started_at), http_status=ex.status, content_type=ex.header("content-type"),
+            sha256=sha, length=len(ex.body), payload_digest=digest, warc_file=path.name,
+            warc_offset=start + rec[0], warc_length=rec[1], record_id=rec[2],
+            record_type="revisit" if original else "response", refers_to=original.record_id if original else None,
+            version=version, etag=ex.header("etag"), last_modified=ex.header("last-modified"), via=meta.via,
+            anchor=meta.anchor, hints=dict(meta.hints)), start + len(data)
+
+    def _settle(self, pending: _Pending) -> None:
+        """Make `pending` durable: the first waiter syncs the files and commits every capture queued."""
+        with self._leader:
+            if pending.done:
+                return
+            with self._append:
+                batch, self._queue = self._queue, []
+            ends: dict[str, int] = {}
+            for p in batch:
+                if p.capture is not None:
+                    ends[p.capture.warc_file] = max(ends.get(p.capture.warc_file, 0), p.end)
+            try:
+                for name in sorted(ends):
+                    _fsync_file(self.folder / name)
                 with self.store.transaction() as db:
-                    if on_commit:
-                        on_commit(db, None)
-                return None
-            digest = payload_digest(ex.raw)
-            original = None
-            if ex.raw:
-                rows = self.store.query("SELECT * FROM captures WHERE payload_digest = ? AND record_type = "
-                                        "'response' ORDER BY id LIMIT 1", (digest,))
-                original = Capture.of_row(rows[0]) if rows else None
-            version = 1 + int(self.store.query("SELECT COUNT(*) AS n FROM captures WHERE url = ?",
-                                               (ex.url,))[0]["n"])
-            path = self._file()
-            start = path.stat().st_size
-            data, rec = _group(ex, meta, digest=digest, sha=sha, version=version, original=original)
-            with path.open("ab") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            capture = Capture(
-                id=0, run_id=meta.run_id, source_id=meta.source_id, url=ex.url, role=meta.role,
-                captured_at=_warc_date(ex.started_at), http_status=ex.status, content_type=ex.header("content-type"),
-                sha256=sha, length=len(ex.body), payload_digest=digest, warc_file=path.name,
-                warc_offset=start + rec[0], warc_length=rec[1], record_id=rec[2],
-                record_type="revisit" if original else "response", refers_to=original.record_id if original else None,
-                version=version, etag=ex.header("etag"), last_modified=ex.header("last-modified"), via=meta.via,
-                anchor=meta.anchor, hints=dict(meta.hints))
-            with self.store.transaction() as db:
-                capture = _insert(db, capture)
-                db.execute("UPDATE warc_files SET committed = ? WHERE name = ?", (start + len(data), path.name))
-                if on_commit:
-                    on_commit(db, capture)
-            return capture
+                    for p in batch:
+                        _commit_one(db, p)
+                    for name, end in ends.items():
+                        db.execute("UPDATE warc_files SET committed = MAX(committed, ?) WHERE name = ?", (end, name))
+            except Exception as exc:  # the batch is lost (disk full, I/O error): every waiter hears why
+                for p in batch:
+                    p.result, p.error = None, exc
+            for p in batch:
+                p.done = True
 
     def store_fetch(self, fetch: Fetch, meta: CaptureMeta) -> list[Capture]:
         """Archive the redirect hops and the final exchange of a fetch (robots.txt, redirects)."""
@@ -261,6 +293,42 @@ class Archive:
                     fh.flush()
                     os.fsync(fh.fileno())
         return recovered
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A capture group written but not yet durable, and what its thread waits for."""
+
+    capture: Capture | None
+    end: int
+    """Offset in the capture's WARC file just past its group."""
+    on_commit: Callable[[sqlite3.Connection, Capture | None], None] | None
+    done: bool = False
+    result: Capture | None = None
+    error: BaseException | None = None
+
+
+def _commit_one(db: sqlite3.Connection, p: _Pending) -> None:
+    """Index one capture and run its callback; a failing callback undoes only its own writes."""
+    db.execute("SAVEPOINT capture")
+    try:
+        cap = _insert(db, p.capture) if p.capture is not None else None
+        if p.on_commit:
+            p.on_commit(db, cap)
+    except Exception as exc:
+        db.execute("ROLLBACK TO capture")
+        p.error = exc
+    else:
+        p.result = cap
+    db.execute("RELEASE capture")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
