@@ -14,8 +14,10 @@ identities then run on the assembled tables. Pure: the same members give the sam
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from urllib.parse import unquote
 
 from pipeline.normalise.checks import Cells
 from pipeline.normalise.document import cells_to_checks, report_status
@@ -58,6 +60,22 @@ def _order(r: Report) -> tuple[str, str]:
     return (r.url or r.source, r.report_id)
 
 
+_MEMBER = "#member="
+
+
+def _address(r: Report) -> str | None:
+    """Where links point at `r`: its URL, or its name inside a zip (`archive.zip#member=path`)."""
+    return r.url or (r.source if _MEMBER in r.source else None)
+
+
+def _resolve(page: Report, href: str) -> str:
+    """A link of a page inside a zip is relative to the page's folder in the archive."""
+    if page.url or _MEMBER not in page.source or "://" in href:
+        return href
+    archive, _, path = page.source.partition(_MEMBER)
+    return archive + _MEMBER + posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(href)))
+
+
 def group_members(reports: Sequence[Report]) -> list[list[Report]]:
     """The groups (page first, then its members in URL order) among the reports of one input.
 
@@ -66,8 +84,9 @@ def group_members(reports: Sequence[Report]) -> list[list[Report]]:
     """
     by_url: dict[str, Report] = {}
     for r in sorted(reports, key=_order):
-        if r.url and r.status != "failed":
-            by_url.setdefault(r.url, r)
+        address = _address(r)
+        if address and r.status != "failed":
+            by_url.setdefault(address, r)
     referred: dict[str, list[Report]] = {}
     for r in by_url.values():
         if r.referrer and r.referrer != r.url:
@@ -77,7 +96,8 @@ def group_members(reports: Sequence[Report]) -> list[list[Report]]:
     for url, page in by_url.items():
         if page.report_id in taken:
             continue
-        linked = [by_url[h] for h in page.links if h in by_url and h != url]
+        hrefs = [_resolve(page, h) for h in page.links]
+        linked = [by_url[h] for h in hrefs if h in by_url and h != url]
         candidates = {m.report_id: m for m in [*linked, *referred.get(url, [])] if m.report_id not in taken}
         candidates.pop(page.report_id, None)
         members = _members_of(page, sorted(candidates.values(), key=_order))

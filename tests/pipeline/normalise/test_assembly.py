@@ -190,3 +190,21 @@ def test_extract_writes_it_once_and_again_without_a_duplicate(tmp_path: Path) ->
     assert list(products.versions["report_id"]) == [whole_id]  # its members are no versions of their own
     assert list(products.agencies["n_reports"]) == [1]
     assert not pd.isna(products.panel["report_year"]).any()
+
+
+def test_a_page_and_its_attachment_inside_a_zip_are_one_report(tmp_path: Path) -> None:
+    import zipfile
+    from urllib.parse import quote
+
+    g = generate(seed=131, n=1)[0]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("2022/报告.html", article_page(g, attachment=quote("附件/统计表.xlsx")))
+        z.writestr("2022/附件/统计表.xlsx", tables_only(render_xlsx(g, sheets="per_table")))
+    reports = reports_of_warc(tmp_path, buf.getvalue(), name="nb.zip")
+    whole = the_assembled(reports)
+    members = {r.source.rsplit("#member=", 1)[-1]: r for r in reports if r.assembly == "member"}
+    assert sorted(members) == ["2022/报告.html", "2022/附件/统计表.xlsx"]
+    exact, problems = compare(g, whole, set())
+    assert not problems and exact == len(g.cells)
+    assert {c.member for c in whole.cells} == {members["2022/附件/统计表.xlsx"].report_id}
