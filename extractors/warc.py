@@ -7,7 +7,11 @@ records and error pages are skipped, as are `revisit` records (the payload is th
 record they refer to, already a member). Pages our crawler recorded as listing or navigation
 pages (its `metadata` record says `xxgk-role: list|nav|robots|redirect`) are skipped too: they
 are how reports were found, not reports. Each member keeps the record's URL, capture time and
-WARC-Record-ID, the HTTP headers (for the charset), and the crawler's anchor text and hints.
+WARC-Record-ID, the HTTP headers (for the charset), the crawler's anchor text and hints, and its
+referrer (hint `referrer`): our crawler's `via`, else the `Referer` header of the `request` record
+concurrent to the response (wget points the response at its request, Heritrix the request at its
+response), else of the last request for the same URL before it. Assembly groups pages and their
+attachments by it.
 """
 
 from __future__ import annotations
@@ -84,10 +88,11 @@ class WarcContainer:
         magic = _GZIP_MAGIC if head.startswith(_GZIP_MAGIC) else _WARC_MAGIC
         found: list[_Found] = []
         meta: dict[str, dict[str, str]] = {}
+        refs: dict[str, str] = {}
         flaws: list[Flaw] = []
         pos: int | None = 0
         while pos is not None:
-            pos = _scan_from(fh, pos, magic, source, found, meta, flaws)
+            pos = _scan_from(fh, pos, magic, source, found, meta, flaws, refs)
         if not found and not meta:  # not one record: this is no WARC file at all
             why = f" ({flaws[0].reason})" if flaws else " (no record)"
             flaws = [Flaw(uri=source.uri, reason=f"not a readable WARC file{why}")]
@@ -101,7 +106,7 @@ class WarcContainer:
                 yield Flaw(uri=f.url, reason=f"WARC record of {f.length} bytes at offset {f.offset} is over the "
                            f"{MAX_DOCUMENT_BYTES} byte limit (not read)")
                 continue
-            yield Locator(uri=f.url, offset=f.offset, index=len(found), hints=_hints(f, fields),
+            yield Locator(uri=f.url, offset=f.offset, index=len(found), hints=_hints(f, fields, _referrer(f, refs)),
                           context=(("record_id", f.record_id), ("date", f.date)))
 
     def read(self, fh: BinaryIO, locator: Locator, *, source: SourceRef) -> Member:
@@ -140,9 +145,30 @@ class _Found:
     offset: int
     length: int
     truncated: str
+    concurrent_to: str = ""
+    referer: str = ""
+    """The Referer of the last request for this URL recorded before the response (wget, Heritrix)."""
 
 
-def _hints(f: _Found, fields: dict[str, str]) -> tuple[tuple[str, str], ...]:
+def _referrer(f: _Found, refs: dict[str, str]) -> str:
+    """The Referer of the request record paired with response `f` (either direction), else the last before it."""
+    return refs.get(f"to:{f.record_id}") or refs.get(f"id:{f.concurrent_to}") or f.referer
+
+
+def _note_request(record: object, refs: dict[str, str]) -> None:
+    """Remember a `request` record's Referer by its id, the record it is concurrent to, and its URL."""
+    http = record.http_headers  # type: ignore[attr-defined]
+    referer = (http.get_header("Referer") or "").strip() if http is not None else ""
+    if not referer:
+        return
+    wh = record.rec_headers  # type: ignore[attr-defined]
+    refs[f"id:{wh.get_header('WARC-Record-ID') or ''}"] = referer
+    if wh.get_header("WARC-Concurrent-To"):
+        refs[f"to:{wh.get_header('WARC-Concurrent-To')}"] = referer
+    refs[f"uri:{wh.get_header('WARC-Target-URI') or ''}"] = referer
+
+
+def _hints(f: _Found, fields: dict[str, str], referer: str = "") -> tuple[tuple[str, str], ...]:
     hints: list[tuple[str, str]] = [("url", f.url)]
     extra = json.loads(fields.get("xxgk-hints") or "{}")
     for key in ("title", "published", "rendition", "parent"):
@@ -150,6 +176,8 @@ def _hints(f: _Found, fields: dict[str, str]) -> tuple[tuple[str, str], ...]:
             hints.append((key, extra[key]))
     if fields.get("via"):
         hints.append(("via", fields["via"]))
+    if fields.get("via") or referer:
+        hints.append(("referrer", fields.get("via") or referer))
     if fields.get("xxgk-source"):
         hints.append(("crawl_source", fields["xxgk-source"]))
     if f.truncated:
@@ -158,7 +186,7 @@ def _hints(f: _Found, fields: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _scan_from(fh: BinaryIO, pos: int, magic: bytes, source: SourceRef, found: list[_Found],
-               meta: dict[str, dict[str, str]], flaws: list[Flaw]) -> int | None:
+               meta: dict[str, dict[str, str]], flaws: list[Flaw], refs: dict[str, str]) -> int | None:
     """Scan records from byte `pos`; on damage record a flaw and return where to resume (None: done)."""
     fh.seek(pos)
     it = ArchiveIterator(fh, check_digests=False)
@@ -171,7 +199,11 @@ def _scan_from(fh: BinaryIO, pos: int, magic: bytes, source: SourceRef, found: l
                 raise ArchiveLoadFailed("a record without WARC-Type or WARC-Record-ID")
             if rtype == "metadata":
                 meta[wh.get_header("WARC-Concurrent-To") or ""] = _fields(record.content_stream().read(1 << 20))
+            if rtype == "request":
+                _note_request(record, refs)
             doc = _document_record(record)
+            if doc is not None:
+                doc = replace(doc, referer=refs.get(f"uri:{doc.url}", ""))
             offset = it.get_record_offset()  # absolute; reads the rest of the record (the payload is skipped)
             if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: torn
                 raise EOFError(f"record at offset {offset} is cut short")
@@ -206,7 +238,8 @@ def _document_record(record: object) -> _Found | None:
     length = int(wh.get_header("Content-Length") or 0)
     return _Found(record_id=wh.get_header("WARC-Record-ID") or "", url=url, date=wh.get_header("WARC-Date") or "",
                   content_type=wh.get_header("WARC-Identified-Payload-Type") or content_type, offset=0,
-                  length=length, truncated=wh.get_header("WARC-Truncated") or "")
+                  length=length, truncated=wh.get_header("WARC-Truncated") or "",
+                  concurrent_to=wh.get_header("WARC-Concurrent-To") or "")
 
 
 def _next_boundary(fh: BinaryIO, start: int, magic: bytes) -> int | None:

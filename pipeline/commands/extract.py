@@ -29,6 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from pipeline.normalise.report import Report
+from pipeline.runs.assemble import assembled
 from pipeline.runs.executors import make_executor
 from pipeline.runs.inputs import iter_units, missing
 from pipeline.runs.jobs import EXIT_STOPPED, StopFlag, add_log_arguments, event, json_logging, run_tmpdir
@@ -88,7 +89,7 @@ class Tally:
     n: int = 0
 
     def add(self, r: Report) -> None:
-        self.n += 1
+        self.n += r.assembly != "assembled"  # an assembled report is no input of its own
         self.reports[(r.status, r.doc_kind, r.template, str(r.report_year or "?"))] += 1
         self.flags.update(c.flag for c in r.cells)
         self.fails.update((c.rule, c.severity) for c in r.checks if c.status == "fail")
@@ -137,11 +138,11 @@ def _extract(args: argparse.Namespace, console: Console, units: list[Unit | Repo
         def found(n: int) -> None:
             progress.update(task, total=(progress.tasks[0].total or 0) + n)
 
-        for report in executor.map(units, should_stop=stop, on_found=found):
+        for report in assembled(executor.map(units, should_stop=stop, on_found=found)):
             writer.add(report)
             tally.add(report)
             elapsed = max(time.monotonic() - started, 1e-6)
-            progress.update(task, advance=1, rate=f"{tally.n / elapsed:.1f} docs/s")
+            progress.update(task, advance=int(report.assembly != "assembled"), rate=f"{tally.n / elapsed:.1f} docs/s")
     try:
         stats = writer.close()
         if "://" not in out:  # a local dataset documents itself (frictionless datapackage.json)

@@ -159,7 +159,8 @@ def describe(doc: Document, meta: Metadata, kind: str, media_type: str) -> Repor
         extractor=doc.extractor, extractor_version=doc.extractor_version, pipeline_version=__version__,
         captured_at=doc.source.captured_at,
         url=hints.get("url") or (uri if uri.startswith(("http://", "https://")) else None),
-        index_number=hints.get("index_number"))
+        index_number=hints.get("index_number"), referrer=hints.get("referrer") or hints.get("via") or None,
+        links=tuple(dict.fromkeys(ln.href for ln in doc.links if ln.kind != "image")))
 
 
 TEMPLATE_MIN_PRINTED = 10

@@ -7,11 +7,13 @@ from typing import Literal
 
 from pipeline.template.eras import Template
 
-__all__ = ["CellValue", "Check", "CheckStatus", "Report", "SectionText", "Severity", "Status", "Template"]
+__all__ = ["Assembly", "CellValue", "Check", "CheckStatus", "Part", "Report", "SectionText", "Severity", "Status",
+           "Template"]
 
 Status = Literal["ok", "partial", "failed"]
 CheckStatus = Literal["pass", "fail", "uncertain"]
 Severity = Literal["hard", "soft"]
+Assembly = Literal["member", "assembled"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +41,8 @@ class CellValue:
     confidence: float = 1.0
     label: str = ""
     """The row label as printed, where it varies by form (pre-2019 统计表 and prose)."""
+    member: str | None = None
+    """On a cell of an assembled report: the `report_id` of the member it was taken from."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,6 +62,20 @@ class SectionText:
     code: str
     heading: str
     text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Part:
+    """Which unit of which container a report came from, so the run knows when a container is done.
+
+    `of` units were found in `container`; this report is one of the `reports` reports that unit
+    `index` gave (a nested container gives several). Internal: not a dataset column.
+    """
+
+    container: str
+    of: int
+    index: int
+    reports: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,3 +105,15 @@ class Report:
     sections: tuple[SectionText, ...] = field(default=())
     cells: tuple[CellValue, ...] = field(default=())
     checks: tuple[Check, ...] = field(default=())
+    referrer: str | None = None
+    """The page the capture was reached from (HTTP Referer of its request record, or the crawler's via)."""
+    links: tuple[str, ...] = ()
+    """Outgoing links of an HTML page, resolved against its URL: the evidence for assembly (not a column)."""
+    assembly: Assembly | None = None
+    """`member` of an assembled report, or the `assembled` report itself; None when stand-alone."""
+    assembled_into: str | None = None
+    """On a member: the `report_id` of the assembled report."""
+    also_sources: tuple[str, ...] = ()
+    """More sources of this row besides `source` (an assembled report lists every member's)."""
+    part: Part | None = field(default=None, compare=False)
+    """Where the run found it (internal routing for assembly; never written)."""

@@ -31,6 +31,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from pipeline import __version__
+from pipeline.products.counted import counted
 from pipeline.products.panel import Products
 from pipeline.store.dataset import Dataset
 
@@ -306,7 +307,8 @@ text-align:left;vertical-align:top}th{background:#f5f5f5}.kpi{display:flex;gap:1
 
 
 def audit_html(ds: Dataset, products: Products, *, title: str = "xxgk audit report") -> str:
-    """The whole page as a string (see the module docstring)."""
+    """The whole page as a string (see the module docstring); an assembled report counts, not its members."""
+    ds = counted(ds)
     panel = products.panel
     names = dict(zip(products.agencies["agency_id"], products.agencies["name"], strict=True))
     failing = failing_by_agency(ds, products)

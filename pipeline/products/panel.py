@@ -53,6 +53,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.products.agency import Identity, identify
+from pipeline.products.counted import counted
 from pipeline.products.crossyear import crossyear
 from pipeline.products.versions import cell_fingerprints, latest, versions
 from pipeline.store.dataset import Dataset
@@ -257,7 +258,10 @@ class Products:
 
 
 def build_products(ds: Dataset) -> Products:
-    """Agency identity → versions → the panel and the cross-year checks, from the dataset alone."""
+    """Agency identity → versions → the panel and the cross-year checks, from the dataset alone.
+
+    An assembled report counts, its members do not (`counted`)."""
+    ds = counted(ds)
     identity = identify(ds.reports, ds.sections)
     table_versions = versions(ds.reports, ds.cells, ds.sections, identity.reports)
     chosen = latest(table_versions)

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from extractors import Member
@@ -58,7 +58,8 @@ def unit_failed(unit: Unit, error: str) -> Report:
     source = unit.source if isinstance(unit, MemberUnit) and unit.source is not None else None
     from extractors import SourceRef
 
-    return failed(source or SourceRef(uri=name, sha256=uri_digest(name)), f"{name}: {error}")
+    report = failed(source or SourceRef(uri=name, sha256=uri_digest(name)), f"{name}: {error}")
+    return replace(report, part=unit.part) if isinstance(unit, MemberUnit) else report
 
 
 def _killed(unit: Unit, exc: BaseException, timeout: float, memory_mb: int = 0) -> Report:

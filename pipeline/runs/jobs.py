@@ -291,6 +291,8 @@ def _work_unit(archive: Archive, sha: str, url: str, group: list[Capture]) -> Un
         value = first.hints.get(key)
         if value:
             hints.append((key, value))
+    if first.via:
+        hints.append(("referrer", first.via))
     source = SourceRef(uri=url, sha256=sha, captured_at=captured, capture_id=first.record_id)
     try:
         stored = _stored(archive, first)

@@ -25,7 +25,7 @@ def failed(source: SourceRef, error: str, *, media_type: str = "", hints: dict[s
     return Report(report_id=source.sha256, source=source.uri, media_type=media_type or source.media_type,
                   status="failed", error=error, title=title, report_year=year_of_title(title),
                   doc_kind=classify(title, "") if title else "unknown", pipeline_version=__version__,
-                  captured_at=source.captured_at)
+                  captured_at=source.captured_at, referrer=hints.get("referrer") or None)
 
 
 def flaw_report(flaw: Flaw) -> Report:

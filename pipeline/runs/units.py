@@ -26,7 +26,7 @@ from extractors import (
     container_for,
     sniff,
 )
-from pipeline.normalise.report import Report
+from pipeline.normalise.report import Part, Report
 from pipeline.runs.process import expand, failed, flaw_report, process_item
 
 Worker = Callable[[Member], Report]
@@ -51,6 +51,8 @@ class MemberUnit:
     locator: Locator
     source: SourceRef | None = None
     """Replaces the member's own source (a capture: its canonical URL and first capture time)."""
+    part: Part | None = None
+    """Unit `index` of the `of` units of its container: its reports say so, for assembly."""
 
 
 Unit = FileUnit | MemberUnit | Member
@@ -89,8 +91,16 @@ def run_unit(unit: Unit, worker: Worker = process_item) -> Outcome:
     if isinstance(unit, Member):
         return Outcome((worker(unit),))
     if isinstance(unit, MemberUnit):
-        return _run_member(unit, worker)
+        return tag(_run_member(unit, worker), unit.part)
     return _run_file(unit, worker)
+
+
+def tag(out: Outcome, part: Part | None) -> Outcome:
+    """The reports of one member unit, each naming its container and unit (see `Part`)."""
+    if part is None:
+        return out
+    n = len(out.reports)
+    return Outcome(tuple(replace(r, part=replace(part, reports=n)) for r in out.reports), out.units)
 
 
 def _run_file(unit: FileUnit, worker: Worker) -> Outcome:
@@ -128,6 +138,8 @@ def _scan(fh: BinaryIO, container: object, unit: FileUnit, src: SourceRef) -> Ou
     if not reports and not units:
         reports.append(failed(src, f"{unit.uri}: the {container.name} file holds no record"))  # type: ignore[attr-defined]
         return Outcome(tuple(reports), tuple(units))
+    units = [replace(u, part=Part(container=unit.uri, of=len(units), index=i))  # type: ignore[arg-type]
+             for i, u in enumerate(units)]
     only = units[0] if len(units) == 1 else None
     if not reports and isinstance(only, MemberUnit) and only.locator.uri == unit.uri:
         return Outcome((), tuple(units))  # a wrapper (a .gz): its one document is the file's row

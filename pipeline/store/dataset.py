@@ -59,6 +59,7 @@ def _rows(table: str, r: Report) -> list[dict[str, object]]:
             "n_checks_failed": sum(1 for c in r.checks if c.status == "fail"),
             "extractor": r.extractor or None, "extractor_version": r.extractor_version or None,
             "pipeline_version": r.pipeline_version, "captured_at": r.captured_at,
+            "referrer": r.referrer, "assembly": r.assembly, "assembled_into": r.assembled_into,
         }]
     if table == "sections":
         return [{"report_id": r.report_id, "ordinal": s.ordinal, "code": s.code, "heading": s.heading,
@@ -67,7 +68,7 @@ def _rows(table: str, r: Report) -> list[dict[str, object]]:
         return [{"report_id": r.report_id, "table": c.table, "row": c.row, "col": c.col,
                  "value": c.value, "raw": c.raw, "flag": c.flag, "reason": c.reason or None, "unit": c.unit or None,
                  "page": c.page, "method": c.method, "locator": c.locator or None, "confidence": c.confidence,
-                 "label": c.label or None}
+                 "label": c.label or None, "member": c.member}
                 for c in r.cells]
     return [{"report_id": r.report_id, "rule": c.rule, "scope": c.scope, "lhs": c.lhs, "rhs": c.rhs,
              "status": c.status, "severity": c.severity, "detail": c.detail or None} for c in r.checks]
@@ -115,6 +116,10 @@ class DatasetWriter:
         self._buffer: list[Report] = []
         self._sources: dict[str, tuple[set[str], int | None]] = {}
         """report_id → every source its bytes came from (this run and earlier ones), and its year."""
+        self._assembly: dict[str, tuple[str | None, str | None]] = {}
+        """report_id → (assembly, assembled_into) of the reports of this run (small: two strings each)."""
+        self._kept: dict[str, tuple[str | None, str | None]] = {}
+        self._stale: set[str] = set()
         self._spills = 0
         self._staging = f"{self.root}/.staging-{os.getpid()}"
         self.fs.makedirs(self.root, exist_ok=True)
@@ -132,9 +137,10 @@ class DatasetWriter:
         seen = self._sources.get(report.report_id)
         if seen is not None:
             # The same bytes again (another path or URL): one report with several sources.
-            seen[0].add(report.source)
+            seen[0].update([report.source, *report.also_sources])
             return
-        self._sources[report.report_id] = ({report.source}, report.report_year)
+        self._sources[report.report_id] = ({report.source, *report.also_sources}, report.report_year)
+        self._assembly[report.report_id] = (report.assembly, report.assembled_into)
         self._buffer.append(report)
         if len(self._buffer) >= self.batch:
             self._spill()
@@ -156,8 +162,12 @@ class DatasetWriter:
         self._buffer = []
 
     def _existing_years(self) -> dict[str, int | None]:
-        """Year of every report already in the dataset; earlier sources join the new reports'."""
+        """Year of every report already in the dataset; earlier sources join the new reports'.
+
+        Also settles assembly links against earlier runs (`self._kept`, `self._stale`).
+        """
         out: dict[str, int | None] = {}
+        old_links: dict[str, tuple[str | None, str | None]] = {}
         base = f"{self.root}/reports"
         if not self.fs.exists(base):
             return out
@@ -166,20 +176,33 @@ class DatasetWriter:
             if not name.startswith("report_year="):
                 continue
             with self.fs.open(f"{part.rstrip('/')}/part-0.parquet", "rb") as fh:
-                t = pq.read_table(fh, columns=["report_id", "source", "sources"])
-            for rid, src, srcs in zip(*(t.column(i).to_pylist() for i in range(3)), strict=True):
+                t = pq.read_table(fh, columns=["report_id", "source", "sources", "assembly", "assembled_into"])
+            for rid, src, srcs, how, into in zip(*(t.column(i).to_pylist() for i in range(5)), strict=True):
                 out[rid] = _year(name)
                 if rid in self._sources:
                     self._sources[rid][0].update([src, *(srcs or "").split(SOURCES_SEP)])
                     self._sources[rid][0].discard("")
+                    old_links[rid] = (how, into)
+        self._settle_links(old_links)
         return out
+
+    def _settle_links(self, old: dict[str, tuple[str | None, str | None]]) -> None:
+        """A member written again stays a member: extracted alone it keeps its earlier link (`_kept`);
+        assembled again into another report, the report it was assembled into before is dropped
+        (`_stale`), so no agency-year is counted twice."""
+        self._kept = {rid: link for rid, link in old.items()
+                      if link[0] == "member" and self._assembly.get(rid, (None, None))[0] is None}
+        self._stale = {link[1] for rid, link in old.items() if link[0] == "member" and link[1]
+                       and self._assembly.get(rid, (None, None))[0] == "member"
+                       and self._assembly[rid][1] != link[1]} - set(self._sources)
 
     def close(self) -> WriteStats:
         self._spill()
         existing = self._existing_years()
-        new_ids = pa.array(sorted(self._sources), pa.string())
+        new_ids = pa.array(sorted(set(self._sources) | self._stale), pa.string())
         replaced = sum(1 for rid in self._sources if rid in existing)
-        touched = {y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
+        touched = ({y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
+                   | {existing[r] for r in self._stale if r in existing})
         moves: list[tuple[str, str]] = []  # (temporary, final); "" temporary: remove the final file
         for name, schema in TABLES.items():  # reports last: a visible report has all its rows
             table_moves: list[tuple[str, str]] = []
@@ -222,7 +245,7 @@ class DatasetWriter:
                     parts.append(pq.read_table(fh, schema=schema))
         table = pa.concat_tables(parts) if parts else schema.empty_table()
         if name == "reports" and table.num_rows:
-            table = self._with_min_sources(table)
+            table = self._with_kept_links(self._with_min_sources(table))
         if not table.num_rows:
             return [("", final)] if self.fs.exists(final) else []
         return [(self._write_temporary(_sort(table, name), final), final)]
@@ -238,6 +261,17 @@ class DatasetWriter:
                                  pa.array([a[0] for a in all_sources], pa.string()))
         return table.set_column(table.schema.get_field_index("sources"), "sources",
                                 pa.array([SOURCES_SEP.join(a) for a in all_sources], pa.string()))
+
+    def _with_kept_links(self, table: pa.Table) -> pa.Table:
+        """A member extracted again on its own keeps its link to the assembled report (see `_settle_links`)."""
+        if not self._kept:
+            return table
+        ids = table.column("report_id").to_pylist()
+        for i, col in enumerate(("assembly", "assembled_into")):
+            values = table.column(col).to_pylist()
+            patched = [self._kept[r][i] if r in self._kept else v for r, v in zip(ids, values, strict=True)]
+            table = table.set_column(table.schema.get_field_index(col), col, pa.array(patched, pa.string()))
+        return table
 
     def _write_temporary(self, table: pa.Table, path: str) -> str:
         # Written in the staging folder, never inside a table: a reader (or a kill) never sees a

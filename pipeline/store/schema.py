@@ -46,6 +46,11 @@ REPORTS: tuple[Column, ...] = (
     Column("extractor_version", _S, "extractor version"),
     Column("pipeline_version", _S, "pipeline version"),
     Column("captured_at", _S, "capture time of the source, where known"),
+    Column("referrer", _S, "the page this capture was reached from (HTTP Referer of its WARC request record, "
+                           "or the crawler's via), where known"),
+    Column("assembly", _S, "member (one document of an assembled report) | assembled (the report built from its "
+                           "members) | null (a stand-alone document)"),
+    Column("assembled_into", _S, "on a member: the report_id of the assembled report it is part of"),
 )
 SECTIONS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
@@ -69,6 +74,7 @@ CELLS: tuple[Column, ...] = (
     Column("locator", _S, "table[i]/r<row>/c<col> or text[start:end]"),
     Column("confidence", pa.float32(), "confidence of the reading"),
     Column("label", _S, "row label as printed (pre-2019 table p: forms and prose word it differently)"),
+    Column("member", _S, "on an assembled report: the report_id of the member the value was taken from"),
 )
 CHECKS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),

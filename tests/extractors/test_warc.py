@@ -51,6 +51,7 @@ def test_our_warc_yields_the_report_and_its_attachment_with_provenance(tmp_path:
     hints = dict(page.hints)
     assert hints["title"] == "平潭综合实验区2021年度政府信息公开工作年度报告" and hints["crawl_source"] == "s"
     assert hints["via"] == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
+    assert hints["referrer"] == hints["via"]  # our crawler's via is the referrer assembly reads
     assert ("Content-Type", "text/html; charset=utf-8") in page.headers
 
 
@@ -130,3 +131,44 @@ def test_plain_warc_is_sniffed_and_registered() -> None:
 
 def test_gzipped_warc_is_sniffed_as_warc() -> None:
     assert sniff(heritrix()) == WARC
+
+
+def referrers(order: str) -> dict[str, str]:
+    """Members' `referrer` hints of a page and its PDF whose request names the page as Referer.
+
+    `heritrix`: the response first, then its request pointing at it (WARC-Concurrent-To);
+    `wget`: the request first, the response pointing at it; `loose`: a request with no
+    concurrency header before the response of the same URL.
+    """
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    page, pdf = "http://www.fzja.gov.cn/nb/t1.htm", "http://www.fzja.gov.cn/nb/P01.pdf"
+
+    def request(url: str, to: str | None) -> object:
+        http = StatusAndHeaders("GET /nb HTTP/1.1", [("Host", "www.fzja.gov.cn"), ("Referer", page)],
+                                is_http_request=True)
+        return w.create_warc_record(url, "request", payload=io.BytesIO(b""), length=0, http_headers=http,
+                                    warc_headers_dict={"WARC-Concurrent-To": to} if to else None)
+
+    def response(url: str, body: bytes, ctype: str, to: str | None = None) -> object:
+        http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        return w.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+                                    warc_headers_dict={"WARC-Concurrent-To": to} if to else None)
+
+    w.write_record(response(page, PAGE, "text/html"))
+    if order == "heritrix":
+        resp = response(pdf, PDF, "application/pdf")
+        w.write_record(resp)
+        w.write_record(request(pdf, resp.rec_headers.get_header("WARC-Record-ID")))  # type: ignore[attr-defined]
+    else:
+        req = request(pdf, None)
+        w.write_record(req)
+        to = req.rec_headers.get_header("WARC-Record-ID") if order == "wget" else None  # type: ignore[attr-defined]
+        w.write_record(response(pdf, PDF, "application/pdf", to))
+    return {m.source.uri: dict(m.hints).get("referrer", "") for m in WarcContainer().members(buf.getvalue(), source=SRC)}
+
+
+@pytest.mark.parametrize("order", ["heritrix", "wget", "loose"])
+def test_the_request_records_referer_is_the_members_referrer(order: str) -> None:
+    assert referrers(order) == {"http://www.fzja.gov.cn/nb/t1.htm": "",
+                                "http://www.fzja.gov.cn/nb/P01.pdf": "http://www.fzja.gov.cn/nb/t1.htm"}
