@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from tests.blind.assembly import html_pages as H
+from tests.blind.assembly import html_pages as pages
 from tests.blind.assembly import pdfs, workbooks
 from tests.blind.assembly.model import CellKey, ModelReport, make_report
 from tests.blind.assembly.warcs import Capture, Style, write_warc
@@ -100,9 +100,9 @@ def _member(url: str, report: ModelReport, tables: tuple[str, ...], *, narrative
 
 def _page_body(report: ModelReport, tables: tuple[str, ...], note: str = "") -> str:
     """The narrative with the named tables printed under their parts (the others 详见附件)."""
-    makers = {"proactive": ("t2", H.table2_html), "requests": ("t3", H.table3_html), "appeals": ("t4", H.table4_html)}
+    makers = {"proactive": ("t2", pages.table2_html), "requests": ("t3", pages.table3_html), "appeals": ("t4", pages.table4_html)}
     shown = {code: make(report) for code, (t, make) in makers.items() if t in tables}
-    body = H.sections_html(report.sections, shown)
+    body = pages.sections_html(report.sections, shown)
     return body + (f'<p style="text-indent:2em">{note}</p>' if note else "")
 
 
@@ -119,9 +119,9 @@ def scenario_a1(rng: random.Random) -> Scenario:
     page = "http://www.fzyt.gov.cn/zwgk/zfxxgk/zfxxgknb/202401/t20240118_4123456.htm"
     href = "./P020240118612345678901.xlsx"
     xlsx = urljoin(page, href)
-    links = [H.Link(href=href, text="附件：永泰县市场监督管理局2023年政府信息公开工作统计表.xlsx")]
-    prev_next = [H.Link(href="./t20240116_4121111.htm", text="永泰县教育局2023年政府信息公开工作年度报告")]
-    html = H.article_page(r, body=_page_body(r, ("t2",), "第三、四部分统计表详见附件。"), attachments=links,
+    links = [pages.Link(href=href, text="附件：永泰县市场监督管理局2023年政府信息公开工作统计表.xlsx")]
+    prev_next = [pages.Link(href="./t20240116_4121111.htm", text="永泰县教育局2023年政府信息公开工作年度报告")]
+    html = pages.article_page(r, body=_page_body(r, ("t2",), "第三、四部分统计表详见附件。"), attachments=links,
                           prev_next=prev_next, site="永泰县人民政府")
     caps = (Capture(url=page, body=html.encode(), content_type=HTML, referer="http://www.fzyt.gov.cn/zwgk/zfxxgk/zfxxgknb/"),
             Capture(url=xlsx, body=workbooks.tables_workbook(r, ("t3", "t4")), content_type=XLSX, referer=page))
@@ -135,8 +135,8 @@ def scenario_a2(rng: random.Random) -> Scenario:
     page = "https://www.conghua.gov.cn/zfxxgk/zfxxgknb/bm/2023n/content/post_9471234.html"
     href = "/attachment/0/541/541234/9471234.pdf"
     pdf = urljoin(page, href)
-    links = [H.Link(href=href, text="从化区人力资源和社会保障局2023年政府信息公开工作年度报告统计表.pdf")]
-    html = H.article_page(r, body=_page_body(r, ("t2",), "附表：收到和处理政府信息公开申请情况、行政复议行政诉讼情况（见附件）。"),
+    links = [pages.Link(href=href, text="从化区人力资源和社会保障局2023年政府信息公开工作年度报告统计表.pdf")]
+    html = pages.article_page(r, body=_page_body(r, ("t2",), "附表：收到和处理政府信息公开申请情况、行政复议行政诉讼情况（见附件）。"),
                           attachments=links, site="广州市从化区人民政府")
     caps = (Capture(url=page, body=html.encode(), content_type=HTML),
             Capture(url=pdf, body=pdfs.tables_pdf(r, ("t3", "t4")), content_type="application/pdf"))
@@ -151,10 +151,10 @@ def scenario_a3(rng: random.Random) -> Scenario:
     xlsx_href = "/module/download/downfile.jsp?classid=0&filename=2401221530123456.xlsx"
     pdf_path = "/picture/0/2401221530234567.pdf"
     xlsx, pdf = urljoin(page, xlsx_href), urljoin(page, pdf_path)
-    links = [H.Link(href=xlsx_href, text="附件1：收到和处理政府信息公开申请情况统计表.xlsx"),
-             H.Link(href="javascript:void(0);", onclick=f"window.open('{pdf_path}')",
+    links = [pages.Link(href=xlsx_href, text="附件1：收到和处理政府信息公开申请情况统计表.xlsx"),
+             pages.Link(href="javascript:void(0);", onclick=f"window.open('{pdf_path}')",
                     text="附件2：政府信息公开行政复议、行政诉讼情况统计表.pdf")]
-    html = H.article_page(r, body=_page_body(r, ("t2",)), attachments=links, site="南京市江宁区人民政府")
+    html = pages.article_page(r, body=_page_body(r, ("t2",)), attachments=links, site="南京市江宁区人民政府")
     column = "http://www.jiangning.gov.cn/col/col46355/index.html"
     caps = (Capture(url=page, body=html.encode(), content_type=HTML, referer=column, outlinks=(xlsx, pdf)),
             Capture(url=xlsx, body=workbooks.tables_workbook(r, ("t3",)), content_type="application/octet-stream",
@@ -178,9 +178,9 @@ def _pair(rng: random.Random, name: str, agency: str, site_path: str, change: in
     key: CellKey = ("t3", "t3.r3.1", "np")
     shown = r.with_cell(key, int(r.cells[key]) + change) if change else r
     lead = f"根据《中华人民共和国政府信息公开条例》规定，现公布{r.title}。本报告提供全真版和文字版，请点击查阅。"
-    links = [H.Link(href=pdf_href, text=f"{r.title}（全真版）.pdf"), H.Link(href=text_href, text=f"{r.title}（文字版）")]
-    notice = H.notice_page(r, lead=lead, attachments=links)
-    text_page = H.article_page(shown, body=_page_body(shown, ("t2", "t3", "t4")), site="浏阳市人民政府")
+    links = [pages.Link(href=pdf_href, text=f"{r.title}（全真版）.pdf"), pages.Link(href=text_href, text=f"{r.title}（文字版）")]
+    notice = pages.notice_page(r, lead=lead, attachments=links)
+    text_page = pages.article_page(shown, body=_page_body(shown, ("t2", "t3", "t4")), site="浏阳市人民政府")
     caps = (Capture(url=page, body=notice.encode(), content_type=HTML, outlinks=(pdf, text)),
             Capture(url=pdf, body=pdfs.full_pdf(r), content_type="application/pdf", referer=page),
             Capture(url=text, body=text_page.encode(), content_type=HTML, referer=page))
@@ -208,14 +208,14 @@ def scenario_c(rng: random.Random) -> Scenario:
 
 
 def _full_page(r: ModelReport, **kw: object) -> str:
-    return H.article_page(r, body=_page_body(r, ("t2", "t3", "t4")), **kw)  # type: ignore[arg-type]
+    return pages.article_page(r, body=_page_body(r, ("t2", "t3", "t4")), **kw)  # type: ignore[arg-type]
 
 
 def _two_reports(rng: random.Random, name: str, *, linked: bool, column: str) -> Scenario:
     one = _agency(rng, "福清市卫生健康局", published="2024-01-19", code="11350181003456789A")
     two = _agency(rng, "福清市住房和城乡建设局", published="2024-01-23", code="11350181003456790B")
     u1, u2 = f"{column}202401/t20240119_4534567.htm", f"{column}202401/t20240123_4539876.htm"
-    nav = [H.Link(href="./t20240123_4539876.htm", text=two.title)] if linked else []
+    nav = [pages.Link(href="./t20240123_4539876.htm", text=two.title)] if linked else []
     caps = (Capture(url=u1, body=_full_page(one, prev_next=nav, site="福清市人民政府").encode(), content_type=HTML,
                     referer=column),
             Capture(url=u2, body=_full_page(two, site="福清市人民政府").encode(), content_type=HTML))
@@ -238,7 +238,7 @@ def scenario_e(rng: random.Random) -> Scenario:
     page = "http://www.minhou.gov.cn/xjwz/zwgk/zfxxgk/zfxxgknb/202401/t20240117_4812345.htm"
     href = "../202301/P020230116555123456789.pdf"
     old = urljoin(page, href)
-    related = [H.Link(href=href, text=prev.title)]
+    related = [pages.Link(href=href, text=prev.title)]
     caps = (Capture(url=page, body=_full_page(now, related=related, site="闽侯县人民政府").encode(), content_type=HTML),
             Capture(url=old, body=pdfs.full_pdf(prev), content_type="application/pdf", referer=page))
     return Scenario(name="e_link_to_previous_year", style="heritrix", captures=caps, standalone=(page, old),
@@ -250,11 +250,11 @@ def scenario_f(rng: random.Random) -> Scenario:
     page = "http://www.lianjiang.gov.cn/xjwz/zwgk/zfxxgk/zfxxgknb/202401/t20240124_4923456.htm"
     list_href, blank_href = "../", "./P020240124399887766554.pdf"
     listing, blank = urljoin(page, list_href), urljoin(page, blank_href)
-    items = [(H.Link(href=f"./202401/t2024012{i}_49{i}0000.htm", text=f"连江县{d}2023年政府信息公开工作年度报告"), f"2024-01-2{i}")
+    items = [(pages.Link(href=f"./202401/t2024012{i}_49{i}0000.htm", text=f"连江县{d}2023年政府信息公开工作年度报告"), f"2024-01-2{i}")
              for i, d in enumerate(("财政局", "教育局", "农业农村局"), start=1)]
-    links = [H.Link(href=list_href, text="政府信息公开年报"), H.Link(href=blank_href, text="附件.pdf")]
+    links = [pages.Link(href=list_href, text="政府信息公开年报"), pages.Link(href=blank_href, text="附件.pdf")]
     caps = (Capture(url=page, body=_full_page(r, attachments=links, site="连江县人民政府").encode(), content_type=HTML),
-            Capture(url=listing, body=H.list_page("政府信息公开年报", items).encode(), content_type=HTML, referer=page),
+            Capture(url=listing, body=pages.list_page("政府信息公开年报", items).encode(), content_type=HTML, referer=page),
             Capture(url=blank, body=pdfs.blank_pdf(), content_type="application/pdf"))
     return Scenario(name="f_junk_attachments", style="wget", captures=caps, standalone=(page, listing, blank),
                     truths={page: r})

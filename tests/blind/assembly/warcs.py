@@ -81,15 +81,19 @@ def write_warc(path: Path, captures: Sequence[Capture], *, style: Style) -> None
         warcinfo = writer.create_warcinfo_record(path.name, info)
         warcinfo.rec_headers.replace_header("WARC-Record-ID", _rid("info", path.name))
         warcinfo.rec_headers.replace_header("WARC-Date", "2024-02-01T07:59:59Z")
-        writer.write_record(warcinfo)
+        _write(writer, [warcinfo])
         for c in captures:
             response = _response(writer, c)
             resp_id = response.rec_headers.get_header("WARC-Record-ID")
             request = _request(writer, c, style, resp_id)
             if style == "wget":
-                writer.write_record(request)
-                writer.write_record(response)
+                _write(writer, [request, response])
             else:
-                writer.write_record(response)
-                writer.write_record(request)
-                writer.write_record(_metadata(writer, c, resp_id))
+                _write(writer, [response, request, _metadata(writer, c, resp_id)])
+
+
+def _write(writer: WARCWriter, records: list) -> None:  # list[ArcWarcRecord]
+    """Write, then close the spooled buffer warcio copied each payload into (it leaves them open)."""
+    for record in records:
+        writer.write_record(record)
+        record.raw_stream.close()
