@@ -160,7 +160,7 @@ def _pick(key: tuple[str, str, str], found: list[tuple[Report, CellValue]]) -> t
     m2, c2 = other
     reason = f"members disagree: {_shown(c1)} ({m1.url or m1.source}) vs {_shown(c2)} ({m2.url or m2.source})"
     cell = replace(c1, value=None, flag="ambiguous", reason=reason, member=m1.report_id, confidence=0.0)
-    check = Check(rule=RULE, scope=f"{key[0]}.{key[1]}:{key[2]}", lhs=_key_value(c1), rhs=_key_value(c2),
+    check = Check(rule=RULE, scope=f"{key[1]}:{key[2]}", lhs=_key_value(c1), rhs=_key_value(c2),
                   status="fail", severity="hard", detail=reason)
     return cell, check
 

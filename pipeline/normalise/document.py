@@ -114,7 +114,14 @@ def reads_to_eras(reads: Reads, year: int | None) -> Eras:
 def reads_to_cells(reads: Reads, eras: Eras) -> Cells:
     """Every codebook cell of the report's era; a table not found has its cells null with a reason."""
     cells: Cells = {}
-    if eras.template in {"pre2019", "unknown"}:
+    if eras.template == "pre2019":
+        return cells
+    if eras.template == "unknown":
+        # No Table 2 or 3 to tell the era by; Table 4 is the same in every era, so a document that
+        # prints only it (a 行政复议/诉讼 attachment) keeps its cells.
+        t4 = reads.get("t4")
+        if t4 is not None and t4.found:
+            cells = {("t4", row, col): cell for (row, col), cell in t4.cells.items()}
         return cells
     for table in ("t2", "t3", "t4"):
         if table in reads:
@@ -129,6 +136,9 @@ def reads_to_cells(reads: Reads, eras: Eras) -> Cells:
 def cells_to_checks(cells: Cells, sections: list[SectionText], eras: Eras) -> list[Check]:
     if not cells:
         return []
+    printed = {table for table, _, _ in cells}
+    if eras.template == "unknown":  # only Table 4 is kept: check only what is there
+        return t4_checks(cells) if "t4" in printed else []
     return [*t3_checks(cells, eras.of("t3")), *t4_checks(cells), *t2_checks(cells, eras.of("t2")),
             *text_checks(cells, sections, eras.of("t3"))]
 

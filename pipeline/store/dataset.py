@@ -87,6 +87,15 @@ _WRITE_OPTS: dict[str, object] = {"compression": "zstd", "use_dictionary": True,
                                   "row_group_size": 1 << 20, "store_schema": True}
 
 
+def _conformed(fh: object, schema: pa.Schema) -> pa.Table:
+    """A partition file under the current schema: a column a dataset written by an earlier version
+    lacks comes back null, so adding a column never strands an existing dataset."""
+    t = pq.read_table(fh)
+    cols = [t.column(f.name).cast(f.type) if f.name in t.column_names else pa.nulls(t.num_rows, f.type)
+            for f in schema]
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
 def _sort(table: pa.Table, name: str) -> pa.Table:
     # Stable sort on the key: rows of one report keep their order.
     keys = [(k, "ascending") for k in _SORT[name]]
@@ -161,6 +170,17 @@ class DatasetWriter:
         self._spills += 1
         self._buffer = []
 
+    def _stale_years(self) -> set[int | None]:
+        """Partitions written under an earlier schema: rewritten too, so every file of a table has
+        the same columns (readers take a table's schema from one of its files)."""
+        stale: set[int | None] = set()
+        for name, schema in TABLES.items():
+            for path in self.fs.glob(f"{self.root}/{name}/report_year=*/part-0.parquet"):
+                with self.fs.open(path, "rb") as fh:
+                    if pq.read_schema(fh).names != schema.names:
+                        stale.add(_year(path.rsplit("/", 1)[0]))
+        return stale
+
     def _existing_years(self) -> dict[str, int | None]:
         """Year of every report already in the dataset; earlier sources join the new reports'.
 
@@ -176,7 +196,8 @@ class DatasetWriter:
             if not name.startswith("report_year="):
                 continue
             with self.fs.open(f"{part.rstrip('/')}/part-0.parquet", "rb") as fh:
-                t = pq.read_table(fh, columns=["report_id", "source", "sources", "assembly", "assembled_into"])
+                t = _conformed(fh, TABLES["reports"]).select(["report_id", "source", "sources", "assembly",
+                                                              "assembled_into"])
             for rid, src, srcs, how, into in zip(*(t.column(i).to_pylist() for i in range(5)), strict=True):
                 out[rid] = _year(name)
                 if rid in self._sources:
@@ -203,6 +224,7 @@ class DatasetWriter:
         replaced = sum(1 for rid in self._sources if rid in existing)
         touched = ({y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
                    | {existing[r] for r in self._stale if r in existing})
+        touched |= self._stale_years()
         moves: list[tuple[str, str]] = []  # (temporary, final); "" temporary: remove the final file
         for name, schema in TABLES.items():  # reports last: a visible report has all its rows
             table_moves: list[tuple[str, str]] = []
@@ -236,13 +258,13 @@ class DatasetWriter:
         parts: list[pa.Table] = []
         if self.fs.exists(final):
             with self.fs.open(final, "rb") as fh:
-                old = pq.read_table(fh, schema=schema)
+                old = _conformed(fh, schema)
             parts.append(old.filter(pc.invert(pc.is_in(old.column("report_id"), new_ids))))
         staged = f"{self._staging}/{name}/{_part(year)}"
         if self.fs.exists(staged):
             for f in sorted(self.fs.ls(staged, detail=False)):
                 with self.fs.open(f, "rb") as fh:
-                    parts.append(pq.read_table(fh, schema=schema))
+                    parts.append(_conformed(fh, schema))
         table = pa.concat_tables(parts) if parts else schema.empty_table()
         if name == "reports" and table.num_rows:
             table = self._with_kept_links(self._with_min_sources(table))

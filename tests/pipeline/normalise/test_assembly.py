@@ -144,7 +144,7 @@ def test_a_number_printed_differently_is_a_finding_never_resolved(tmp_path: Path
     assert cell.reason == f"members disagree: {int(v1)} ({page_url}) vs {int(v1 + 5)} ({docx_url})"
     (check,) = [c for c in whole.checks if c.rule == RULE]
     assert (check.scope, check.status, check.severity, check.lhs, check.rhs) == (
-        "t3.t3.r1:tot", "fail", "hard", v1, v1 + 5)
+        "t3.r1:tot", "fail", "hard", v1, v1 + 5)
     own = {u: next(c for c in members[u].cells if (c.table, c.row, c.col) == key).value for u in (page_url, docx_url)}
     assert own == {page_url: v1, docx_url: v1 + 5}  # the members' own cells stay as printed
     others = [c for c in whole.cells if (c.table, c.row, c.col) != key]

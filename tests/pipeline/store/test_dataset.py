@@ -179,3 +179,23 @@ def test_a_report_without_a_year_reads_back_everywhere(tmp_path: Path) -> None:
                       f"read_parquet('{reports}/**/*.parquet', hive_partitioning=true)").fetchall()
     assert duck == [(1, 2)]
     assert pads.dataset(reports, format="parquet", partitioning=part).to_table().num_rows == 2
+
+
+def test_a_dataset_written_before_a_column_was_added_takes_new_reports(tmp_path: Path) -> None:
+    """Schema evolution: partition files without a newer column are read with it null and merged."""
+    import pyarrow as pa
+
+    out = tmp_path / "ds"
+    build(out, [TEXTS[0]])
+    for part in out.glob("*/report_year=*/part-0.parquet"):  # as an earlier version wrote them
+        t = pq.read_table(part)
+        newest = t.schema.names[-1]
+        pq.write_table(t.drop_columns([newest]), part)
+        assert newest not in pq.read_schema(part).names
+    build(out, [TEXTS[1]])
+    ds = open_dataset(out)
+    assert len(ds.reports) == 2 and set(ds.cells["report_id"]) == set(ds.reports["report_id"])
+    for part in out.glob("*/report_year=*/part-0.parquet"):
+        table = part.parts[-3]
+        assert pq.read_schema(part).names == ds_mod.TABLES[table].names
+    assert isinstance(ds_mod.TABLES["cells"], pa.Schema)
