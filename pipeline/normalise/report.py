@@ -39,6 +39,9 @@ class CellValue:
     confidence: float = 1.0
     label: str = ""
     """The row label as printed, where it varies by form (pre-2019 统计表 and prose)."""
+    bbox: tuple[float, float, float, float] | None = None
+    """(x0, top, x1, bottom) of the printed cell on `page`, in the report's `bbox_unit`; None where the
+    format has no coordinates (HTML, Word, text)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,3 +90,8 @@ class Report:
     sections: tuple[SectionText, ...] = field(default=())
     cells: tuple[CellValue, ...] = field(default=())
     checks: tuple[Check, ...] = field(default=())
+    bbox_unit: str = "pt"
+    """Unit of the cells' boxes (the extractor's): pt for PDF pages and their scans, px for image files."""
+    text: str | None = None
+    """The document's extracted text, kept when a cell's `text[a:b]` locator points into it (a viewer
+    highlights the span in exactly this string)."""

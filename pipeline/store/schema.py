@@ -20,6 +20,7 @@ class Column:
 
 
 _S = pa.string()
+_F32 = pa.float32()
 
 REPORTS: tuple[Column, ...] = (
     Column("report_id", _S, "sha256 of the source bytes (the report's key)"),
@@ -46,6 +47,8 @@ REPORTS: tuple[Column, ...] = (
     Column("extractor_version", _S, "extractor version"),
     Column("pipeline_version", _S, "pipeline version"),
     Column("captured_at", _S, "capture time of the source, where known"),
+    Column("bbox_unit", _S, "unit of its cells' boxes (the extractor's): pt | px (an image file) | mm (OFD)"),
+    Column("text", _S, "the document's extracted text, kept when a cell's span points into it (else null)"),
 )
 SECTIONS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
@@ -69,6 +72,13 @@ CELLS: tuple[Column, ...] = (
     Column("locator", _S, "table[i]/r<row>/c<col> or text[start:end]"),
     Column("confidence", pa.float32(), "confidence of the reading"),
     Column("label", _S, "row label as printed (pre-2019 table p: forms and prose word it differently)"),
+    Column("x0", _F32, "left edge of the printed cell on its page, from the page's left (null: no coordinates)"),
+    Column("top", _F32, "top edge of the cell, from the page's top"),
+    Column("x1", _F32, "right edge of the cell"),
+    Column("bottom", _F32, "bottom edge of the cell"),
+    Column("bbox_unit", _S, "unit of x0/top/x1/bottom: pt (PDF points, scanned PDF pages too) | px (image file) | mm (OFD)"),
+    Column("span_start", pa.int32(), "start of the characters read, an offset into reports.text (text-like sources)"),
+    Column("span_end", pa.int32(), "end (exclusive) of the characters read in reports.text"),
 )
 CHECKS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
