@@ -48,8 +48,11 @@ class Db:
             self.con.execute(_view(root, name, schema))
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
+        """A product frame as a table of its own (a registered frame is not seen by other cursors)."""
         with self._lock:
-            self.con.register(name, frame)
+            self.con.register("_frame", frame)
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
+            self.con.unregister("_frame")
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (NaN and NA → None)."""
