@@ -188,9 +188,10 @@ def _resolve_rows(
         spans = token_spans(flat.s, a, b, res.tokens)
         for i, col in enumerate(cols[code]):
             ambiguous = res.n_readings if res.ambiguous[i] else 0
+            own = spans[i]
             out[(code, col)] = _cell(
                 flat, table, code, col, res.tokens[i], method=methods[code],
-                span=(a, b) if ambiguous or spans[i] is None else spans[i], ambiguous=ambiguous, run=run,
+                span=own if own is not None and not ambiguous else (a, b), ambiguous=ambiguous, run=run,
                 zero=bool(res.zero_or_blank and res.zero_or_blank[i]),
             )
     return out
@@ -203,7 +204,7 @@ def token_spans(s: str, start: int, end: int, tokens: Sequence[str | None]) -> l
     at = start
     for token in tokens:
         i = s.find(token, at, end) if token else -1
-        if i < 0:
+        if not token or i < 0:
             out.append(None)
             continue
         out.append((i, i + len(token)))
@@ -270,8 +271,9 @@ def read_t4(flat: Flat, start: int, end: int) -> TableRead:
     spans = token_spans(flat.s, a, b, res.tokens)
     for i, (row, col) in enumerate(T4_PHYSICAL):
         ambiguous = res.n_readings if res.ambiguous[i] else 0
+        own = spans[i]
         read.cells[(row, col)] = _cell(flat, "t4", row, col, res.tokens[i], method=method,
-                                       span=(a, b) if ambiguous or spans[i] is None else spans[i],
+                                       span=own if own is not None and not ambiguous else (a, b),
                                        ambiguous=ambiguous, run=run,
                                        zero=bool(res.zero_or_blank and res.zero_or_blank[i]))
     return read
