@@ -20,7 +20,7 @@ from pipeline.products.crossyear import narrative_text, sentence_key
 from pipeline.serve import queries as q
 from pipeline.serve.checkcells import involved
 from pipeline.serve.export import FORMATS, export
-from pipeline.serve.panel import records, reviewed_panel
+from pipeline.serve.panel import frame_json, records, reviewed_panel
 from pipeline.serve.queries import BadRequest, ReportFilter
 from pipeline.serve.reviews import Request as ReviewRequest
 from pipeline.serve.state import Workbench
@@ -102,11 +102,15 @@ def cell_data(wb: Workbench, report_id: str, table: str, row: str, col: str) -> 
             "source": cell_source(report, cell)}
 
 
-def panel_data(wb: Workbench, reviewed: bool) -> list[dict[str, Any]]:
+def panel_frame(wb: Workbench, reviewed: bool) -> pd.DataFrame:
     panel = wb.products.panel
     if reviewed:
         panel = reviewed_panel(panel, wb.db, wb.reviews.latest_values())
-    return records(panel)
+    return panel
+
+
+def panel_data(wb: Workbench, reviewed: bool) -> list[dict[str, Any]]:
+    return records(panel_frame(wb, reviewed))
 
 
 def _sections_frame(wb: Workbench, ids: list[str]) -> pd.DataFrame:
@@ -261,8 +265,12 @@ def get_reviews(request: Request) -> Response:
 
 def get_panel(request: Request) -> Response:
     reviewed = request.query_params.get("reviewed", "0") in {"1", "true", "yes"}
+    if _fmt(request) == "json":
+        frame = panel_frame(_wb(request), reviewed)
+        body = f'{{"total": {len(frame)}, "items": {frame_json(frame)}}}'
+        return Response(body.encode("utf-8"), media_type="application/json")
     rows = panel_data(_wb(request), reviewed)
-    return _listing(request, "panel", {"total": len(rows), "items": rows}, rows)
+    return export(rows, _fmt(request), "panel")
 
 
 def get_queue(request: Request) -> Response:

@@ -161,15 +161,16 @@ def review_queue(db: Db, f: ReportFilter) -> tuple[int, list[dict[str, Any]]]:
     (a failing check's table row: the DOM rules name their cells, the sums their rows)."""
     where, args = f.where()
     sql = (f"WITH r AS (SELECT report_id, agency, report_year FROM reports r WHERE {where}), "
-           "failing AS (SELECT DISTINCT report_id FROM checks WHERE status = 'fail') "
+           "failing AS (SELECT DISTINCT report_id, lower(split_part(rule, '-', 1)) AS tbl FROM checks "
+           "WHERE status = 'fail') "
            "SELECT c.report_id, r.agency, r.report_year, c.\"table\", c.\"row\", c.col, c.value, c.raw, c.flag, "
            "c.reason, c.method, c.confidence, "
            f"CASE WHEN c.value IS NULL AND c.reason IS NOT NULL THEN '{QUEUE_REASONS[0]}' "
            f"WHEN c.confidence < {LOW_CONFIDENCE} THEN '{QUEUE_REASONS[1]}' ELSE '{QUEUE_REASONS[2]}' END AS why "
            "FROM cells c JOIN r ON r.report_id = c.report_id "
+           "LEFT JOIN failing f ON f.report_id = c.report_id AND f.tbl = c.\"table\" "
            f"WHERE (c.value IS NULL AND c.reason IS NOT NULL) OR c.confidence < {LOW_CONFIDENCE} "
-           "OR (c.report_id IN (SELECT report_id FROM failing) AND c.\"table\" IN "
-           "(SELECT lower(split_part(rule, '-', 1)) FROM checks k WHERE k.report_id = c.report_id AND k.status = 'fail'))")
+           "OR f.report_id IS NOT NULL")
     total = int(db.scalar(f"SELECT count(*) FROM ({sql})", args))
     items = db.rows(f"{sql} ORDER BY why, r.report_year DESC, c.report_id, c.\"table\", c.\"row\", c.col "
                     "LIMIT ? OFFSET ?", [*args, f.limit, f.offset])
