@@ -28,8 +28,12 @@ def label(table: str, axis: str, code: str) -> str:
 
 
 def parent(table: str, code: str) -> str:
+    """The group a row is printed under: the parent's own label when the parent is a row code."""
     found = _labels().get((table, "row", code))
-    return found[1] if found else ""
+    if not found:
+        return ""
+    above = _labels().get((table, "row", found[1]))
+    return above[0] if above else found[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from pipeline.products.panel import panel_indicator_columns
+from pipeline.products.panel import GRANT_RATE, INDICATORS, panel_indicator_columns
 from pipeline.serve import api
 from pipeline.serve import queries as q
 from pipeline.serve.layout import TABLE_TITLES, blocks, label, value_text
@@ -157,7 +157,9 @@ def agency(request: Request) -> Response:
     data = api.agency_data(api._wb(request), name)
     if data is None:
         return _error(f"no agency {name!r}", 404)
-    return page("agency.html", title=data["agency"]["name"], d=data, indicators=panel_indicator_columns())
+    labels = {i.name: f"{i.label_zh}（{i.unit}）" for i in (*INDICATORS, GRANT_RATE)}
+    return page("agency.html", title=data["agency"]["name"], d=data, indicators=panel_indicator_columns(),
+                labels=labels)
 
 
 def compare(request: Request) -> Response:
