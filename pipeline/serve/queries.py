@@ -171,9 +171,13 @@ def review_queue(db: Db, f: ReportFilter) -> tuple[int, list[dict[str, Any]]]:
            "LEFT JOIN failing f ON f.report_id = c.report_id AND f.tbl = c.\"table\" "
            f"WHERE (c.value IS NULL AND c.reason IS NOT NULL) OR c.confidence < {LOW_CONFIDENCE} "
            "OR f.report_id IS NOT NULL")
-    total = int(db.scalar(f"SELECT count(*) FROM ({sql})", args))
-    items = db.rows(f"{sql} ORDER BY why, r.report_year DESC, c.report_id, c.\"table\", c.\"row\", c.col "
-                    "LIMIT ? OFFSET ?", [*args, f.limit, f.offset])
+    # one scan of the cells: the count rides along as a window over the whole answer
+    items = db.rows(f"SELECT *, count(*) OVER () AS _total FROM ({sql}) ORDER BY why, report_year DESC, "
+                    'report_id, "table", "row", col LIMIT ? OFFSET ?', [*args, f.limit, f.offset])
+    total = int(items[0]["_total"]) if items else (
+        0 if f.offset == 0 else int(db.scalar(f"SELECT count(*) FROM ({sql})", args)))
+    for item in items:
+        del item["_total"]
     return total, items
 
 

@@ -187,3 +187,19 @@ def test_report_page_draws_failing_checks_on_their_cells(client: TestClient) -> 
 def test_list_pages_render(client: TestClient, path: str) -> None:
     r = client.get(path)
     assert r.status_code == 200 and "<html" in r.text
+
+
+def test_queue_holds_the_cells_worth_a_look(client: TestClient, dataset: Path) -> None:
+    from pipeline.store.dataset import open_dataset
+
+    ds = open_dataset(dataset)
+    cells, checks = ds.cells, ds.checks
+    fail = checks[checks["status"] == "fail"]
+    failing = set(zip(fail["report_id"], fail["rule"].str.split("-").str[0].str.lower(), strict=True))
+    assert failing  # the corpus has reports with failing identities
+    keys = list(zip(cells["report_id"], cells["table"], cells["row"], cells["col"], strict=True))
+    want = {k for k, v, reason, conf in zip(keys, cells["value"], cells["reason"], cells["confidence"], strict=True)
+            if (v != v or v is None) and reason is not None or conf < 0.9 or (k[0], k[1]) in failing}
+    got = client.get("/api/queue", params={"limit": 10000}).json()
+    assert got["total"] == len(got["items"]) == len(want)
+    assert {(i["report_id"], i["table"], i["row"], i["col"]) for i in got["items"]} == want
