@@ -199,7 +199,7 @@ def test_queue_holds_the_cells_worth_a_look(client: TestClient, dataset: Path) -
     assert failing  # the corpus has reports with failing identities
     keys = list(zip(cells["report_id"], cells["table"], cells["row"], cells["col"], strict=True))
     want = {k for k, v, reason, conf in zip(keys, cells["value"], cells["reason"], cells["confidence"], strict=True)
-            if (v != v or v is None) and reason is not None or conf < 0.9 or (k[0], k[1]) in failing}
+            if ((v != v or v is None) and reason is not None) or conf < 0.9 or (k[0], k[1]) in failing}
     got = client.get("/api/queue", params={"limit": 10000}).json()
     assert got["total"] == len(got["items"]) == len(want)
     assert {(i["report_id"], i["table"], i["row"], i["col"]) for i in got["items"]} == want
