@@ -85,7 +85,7 @@ def report_data(wb: Workbench, report_id: str) -> dict[str, Any] | None:
         return None
     cells = q.report_cells(wb.db, report_id)
     checks = checks_with_cells(q.report_checks(wb.db, report_id), cells)
-    report = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in report.items() if k != "text"}
+    report = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in report.items()}
     return {"report": report, "cells": cells, "sections": q.report_sections(wb.db, report_id), "checks": checks}
 
 
@@ -150,7 +150,11 @@ def agency_key(wb: Workbench, agency: str) -> str | None:
     exact = ag[ag["name"] == agency]
     if exact.empty:
         exact = ag[ag["names"].fillna("").str.split("|").map(lambda ns: agency in ns)]
-    return None if exact.empty else str(exact.iloc[-1]["agency_id"])
+    if not exact.empty:
+        return str(exact.iloc[-1]["agency_id"])
+    printed = wb.db.rows("SELECT v.agency_id FROM reports r JOIN versions v ON v.report_id = r.report_id "
+                         "WHERE r.agency = ? ORDER BY r.report_year DESC NULLS LAST LIMIT 1", [agency])
+    return str(printed[0]["agency_id"]) if printed else None
 
 
 def agency_data(wb: Workbench, agency: str) -> dict[str, Any] | None:

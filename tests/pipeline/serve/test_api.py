@@ -203,3 +203,10 @@ def test_queue_holds_the_cells_worth_a_look(client: TestClient, dataset: Path) -
     got = client.get("/api/queue", params={"limit": 10000}).json()
     assert got["total"] == len(got["items"]) == len(want)
     assert {(i["report_id"], i["table"], i["row"], i["col"]) for i in got["items"]} == want
+
+
+def test_agency_is_found_by_any_name_it_printed(client: TestClient) -> None:
+    names = {c.report.agency for c in corpus().captures if c.report.key.startswith(f"{GAP[0]}-")}
+    assert len(names) >= 2  # the body signs with its abbreviation in some years
+    ids = {client.get(f"/api/agency/{name}").json()["agency"]["agency_id"] for name in names}
+    assert ids == {corpus().expected_agency_id(GAP[0])}
