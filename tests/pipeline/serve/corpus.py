@@ -14,6 +14,8 @@ from tests.generator.longitudinal import Longitudinal, longitudinal, render_capt
 PDF = fixture_path("pdf", "jiangsu_huaian_hongze_district_2024.pdf")
 HTML = fixture_path("html", "fujian_pingtan_zone_2021_page.html")
 TEXT = fixture_path("text", "jilin_tonghua_dongchang_science_bureau_2023.txt")
+WARC_PAGE = fixture_path("html", "fujian_pingtan_zone_2019_page.html")
+WARC_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgknb/2019.htm"
 SEED = 2024
 GAP = ("L01", 2021)
 """The body-year left out of the corpus: its agency's page must show that year as a gap."""
@@ -49,6 +51,19 @@ def scan_of(pdf: bytes, pages: list[int], dpi: int = 200) -> tuple[bytes, list[b
     return buf.getvalue(), pngs
 
 
+def warc_of(url: str, body: bytes) -> bytes:
+    """A crawl's WARC file holding one captured page (a response record, as scrapers/archive.py writes)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))],
+                            protocol="HTTP/1.1")
+    w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http))
+    return buf.getvalue()
+
+
 def build(folder: Path, *, scans: bool = False) -> Path:
     from pipeline.runs.executors import run_items
     from pipeline.runs.inputs import iter_items
@@ -60,6 +75,7 @@ def build(folder: Path, *, scans: bool = False) -> Path:
     files.mkdir(parents=True)
     for f in (PDF, HTML, TEXT):
         shutil.copy(f, files / f.name)
+    (files / "crawl.warc.gz").write_bytes(warc_of(WARC_URL, WARC_PAGE.read_bytes()))
     (files / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj garbage")  # a failed input (failures page)
     if scans:
         pdf, pngs = scan_of(PDF.read_bytes(), [3, 4])

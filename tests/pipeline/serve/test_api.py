@@ -210,3 +210,17 @@ def test_agency_is_found_by_any_name_it_printed(client: TestClient) -> None:
     assert len(names) >= 2  # the body signs with its abbreviation in some years
     ids = {client.get(f"/api/agency/{name}").json()["agency"]["agency_id"] for name in names}
     assert ids == {corpus().expected_agency_id(GAP[0])}
+
+
+def test_a_warc_capture_is_found_and_named(client: TestClient) -> None:
+    from tests.pipeline.serve.corpus import WARC_PAGE, WARC_URL
+
+    rid = hashlib.sha256(WARC_PAGE.read_bytes()).hexdigest()
+    report = client.get(f"/api/reports/{rid}").json()["report"]
+    assert report["url"] == WARC_URL and report["media_type"] == "text/html"
+    assert client.get(f"/reports/{rid}/original").content == WARC_PAGE.read_bytes()
+    page = client.get(f"/reports/{rid}").text
+    assert "WARC capture &lt;urn:uuid:" in page and "crawl.warc.gz" in page
+    cell = next(c for c in client.get(f"/api/reports/{rid}").json()["cells"] if c["flag"] == "number")
+    marked = client.get(f"/reports/{rid}/html", params={"cell": f"{cell['table']}/{cell['row']}/{cell['col']}"})
+    assert lhtml.fromstring(marked.content).find_class("xxgk-mark")[0].text_content().strip() == cell["raw"]
