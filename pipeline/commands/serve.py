@@ -15,6 +15,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g_in.add_argument("--dataset", default="data/dataset", help="dataset folder (default: data/dataset)")
     g_in.add_argument("--archive", default=None, metavar="DIR",
                       help="a folder of WARC files to look for original captures in (default: none)")
+    g_in.add_argument("--data", default=None, metavar="DIR",
+                      help="a crawl's data folder: its crawl state gives the coverage view its access states "
+                           "(default: none)")
     g_ex = p.add_argument_group("Execution")
     g_ex.add_argument("--host", default="127.0.0.1",
                       help="address to bind (default: 127.0.0.1, this machine only)")
@@ -34,7 +37,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if archive is not None and not archive.is_dir():
         console.print(f"[red]xxgk: --archive {archive}: not a folder")
         return 2
-    app = create_app(folder, archive=archive)
+    crawl = Path(args.data) if args.data else None
+    if crawl is not None and not crawl.is_dir():
+        console.print(f"[red]xxgk: --data {crawl}: not a folder")
+        return 2
+    app = create_app(folder, archive=archive, crawl=crawl)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     original_startup = server.startup

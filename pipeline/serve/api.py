@@ -294,8 +294,17 @@ def get_failures(request: Request) -> Response:
 
 
 def get_coverage(request: Request) -> Response:
-    rows = q.coverage(_wb(request).db)
-    return _listing(request, "coverage", {"total": len(rows), "items": rows}, rows)
+    """Reports by region × year; with a crawl state (`--data`) also `crawl`, the access states
+    (`?view=crawl` exports those rows)."""
+    wb = _wb(request)
+    rows = q.coverage(wb.db)
+    frame = wb.crawl()
+    crawl = records(frame) if frame is not None else None
+    if request.query_params.get("view") == "crawl":
+        if crawl is None:
+            raise BadRequest("no crawl state: serve with --data DIR")
+        return _listing(request, "crawl", {"total": len(crawl), "items": crawl}, crawl)
+    return _listing(request, "coverage", {"total": len(rows), "items": rows, "crawl": crawl}, rows)
 
 
 def get_compare(request: Request) -> Response:

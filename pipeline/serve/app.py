@@ -14,8 +14,9 @@ from pipeline.serve.state import Workbench
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(dataset: Path, *, archive: Path | None = None) -> Starlette:
-    """The workbench over the dataset at `dataset` (read in place); `archive` adds WARC files to search."""
+def create_app(dataset: Path, *, archive: Path | None = None, crawl: Path | None = None) -> Starlette:
+    """The workbench over the dataset at `dataset` (read in place); `archive` adds WARC files to search;
+    `crawl`, a DATA folder, gives the coverage view the crawl's access states."""
     g = api.guarded
     routes = [
         Route("/", g(pages.find)),
@@ -44,5 +45,5 @@ def create_app(dataset: Path, *, archive: Path | None = None) -> Starlette:
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes)
-    app.state.workbench = Workbench(dataset, archive=archive)
+    app.state.workbench = Workbench(dataset, archive=archive, crawl=crawl)
     return app

@@ -197,4 +197,14 @@ def coverage(request: Request) -> Response:
     for r in rows:
         reg = regions.setdefault(r["region_code"], {"name": r["region_name"], "years": {}})
         reg["years"][r["report_year"]] = r
-    return page("coverage.html", title="coverage", years=years, regions=regions)
+    frame = api._wb(request).crawl()
+    crawl: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    crawl_years: list[int] = []
+    if frame is not None:
+        from pipeline.serve.panel import records
+
+        for r in records(frame):
+            crawl.setdefault((r["source_id"], r["agency"]), {})[int(r["year"])] = r
+        crawl_years = sorted({int(y) for y in frame["year"]})
+    return page("coverage.html", title="coverage", years=years, regions=regions, crawl=crawl,
+                crawl_years=crawl_years, has_crawl=frame is not None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from pipeline.products.panel import Products
 from pipeline.serve.db import Db
@@ -37,8 +40,12 @@ class PageCache:
 
 
 class Workbench:
-    def __init__(self, root: Path, *, archive: Path | None = None) -> None:
+    def __init__(self, root: Path, *, archive: Path | None = None, crawl: Path | None = None,
+                 until: int | None = None) -> None:
         self.root = root
+        self.crawl_data = crawl
+        self.until = until if until is not None else dt.date.today().year - 1
+        self._crawl: pd.DataFrame | None = None
         self.db = Db(root)
         self.reviews = Reviews(root)
         self._products: Products | None = None
@@ -47,6 +54,18 @@ class Workbench:
             "SELECT source FROM reports WHERE doc_kind = 'container' ORDER BY source")]
         self.originals = Originals([*containers, *archive_files(archive)])
         self.pages = PageCache()
+
+    def crawl(self) -> pd.DataFrame | None:
+        """The crawl's access states (`--data`), computed once; None without a crawl state."""
+        if self.crawl_data is None:
+            return None
+        with self._lock:
+            if self._crawl is None:
+                from pipeline.serve.crawl import crawl_coverage
+                from pipeline.store.dataset import read_table
+
+                self._crawl = crawl_coverage(self.crawl_data, read_table(self.root, "reports"), until=self.until)
+            return self._crawl
 
     @property
     def products(self) -> Products:
