@@ -193,8 +193,15 @@ def _locate(tables: list[etree._Element], locator: str | None, cell_element: obj
 def _sanitise(root: etree._Element) -> None:
     for el in list(root.iter(*_STRIP)):
         parent = el.getparent()
-        if parent is not None:
-            parent.remove(el)  # lxml keeps the tail with the element: text after it goes too, a small loss
+        if parent is None:
+            continue
+        if el.tail:  # lxml keeps the tail with the element: hand the text after it to what precedes it
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
