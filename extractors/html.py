@@ -87,6 +87,8 @@ class _Walk:
         self._parts: list[str] = []
         self._offset = 0
         self.n_tables = 0
+        self.table_elements: list[etree._Element] = []
+        """The ``<table>`` element of each table block, in block order (`table[i]` of a locator)."""
 
     def cut(self, kind: Literal["heading", "paragraph"] = "paragraph") -> None:
         """Turn the text gathered so far into blocks, one per visible line; widget lines are dropped."""
@@ -146,6 +148,7 @@ class _Walk:
         table = html_table_to_table(el, index=self.n_tables, source=self.source)
         if table is not None:
             self.blocks.append(table)
+            self.table_elements.append(el)
             self.n_tables += 1
         for a in el.iter("a", "img"):
             self._image(a) if a.tag == "img" else self.add_link(a)
@@ -354,6 +357,22 @@ def html_to_document(text: str, *, source: SourceRef, codec: str = "", raw: byte
     doc_text = "\n".join(b.text for b in walk.blocks if isinstance(b, TextBlock))
     return Document(source=source, blocks=tuple(walk.blocks), links=tuple(links), hints=_dedupe(hints),
                     extractor=NAME, extractor_version=VERSION, text=doc_text)
+
+
+def page_tables(data: bytes, *, source: str, headers: Mapping[str, str] | None = None,
+                ) -> tuple[etree._Element, list[etree._Element]]:
+    """The page's tree (invisible parts dropped, as the extractor reads it) and the ``<table>`` element
+    behind each table of its `Document`: with `html_tables.cell_element` a locator
+    ``table[i]/r<row>/c<col>`` finds the printed cell again (a viewer marks it)."""
+    text, codec = html_bytes_to_text(data, headers=headers, source=source)
+    raw = None if codec == DOUBLE_UTF8 else data
+    root = parse_html(text, source=source, utf8=raw if codec == "utf-8" else None)
+    ascii_compatible = raw is not None and not codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
+    drop_invisible(root, source=raw if ascii_compatible else text.encode("utf-8"))
+    region = find_region(root)
+    walk = _Walk(source=source, base="")
+    walk.visit(region.element, top=True)
+    return root, walk.table_elements
 
 
 class HtmlExtractor:

@@ -24,7 +24,7 @@ from .html_text import (
     mark_lines,
     split_lines,
 )
-from .model import Cell, Table, new_cell
+from .model import Table, new_cell
 
 MAX_COLSPAN = 1000
 """The HTML limit; browsers clamp larger values."""
@@ -140,9 +140,26 @@ def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Ta
         texts = iter([by_cell[td] for group in row_cells for tds in group for td in tds])
     else:
         texts = iter(cell_texts(table, [td for group in row_cells for tds in group for td in tds]))
-    cells: list[Cell] = []
+    cells = [new_cell(row, col, next(texts), rowspan, colspan)
+             for _, row, col, rowspan, colspan in _layout(row_cells, index=index, source=source)]
+    base = sum(len(group) for group in row_cells)
+    n_cols = max((c.col + c.colspan for c in cells), default=0)
+    if base == 0 or not cells:
+        return None
+    if base * n_cols > MAX_TABLE_SLOTS:
+        raise DocumentTooLarge(source, f"table {index} is {base} rows by {n_cols} columns, over the limit of "
+                                       f"{MAX_TABLE_SLOTS} grid slots (MAX_TABLE_SLOTS)")
+    return Table(cells=tuple(cells), n_rows=base, n_cols=n_cols, index=index, method="html")
+
+
+Placed = tuple[etree._Element, int, int, int, int]
+"""A cell element with its anchor slot and spans: (td, row, col, rowspan, colspan)."""
+
+
+def _layout(row_cells: list[list[list[etree._Element]]], *, index: int, source: str) -> list[Placed]:
+    """Every cell element at the slot a browser gives it (spans from above and the left skipped)."""
+    out: list[Placed] = []
     taken: dict[int, set[int]] = {}  # row → columns covered by spans from cells above or to the left
-    n_cols = 0
     base = 0
     for group in row_cells:
         group_rows = len(group)
@@ -161,7 +178,7 @@ def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Ta
                                                                allow_zero=True)
                 if rowspan == 0 or rowspan > group_rows - r:  # 0: to the end of the row group
                     rowspan = group_rows - r
-                cells.append(new_cell(row, col, next(texts), rowspan, colspan))
+                out.append((td, row, col, rowspan, colspan))
                 if rowspan > 1 or colspan > 1:
                     if (row + rowspan) * (col + colspan) > MAX_TABLE_SLOTS:
                         raise DocumentTooLarge(source, f"table {index} spans more than {MAX_TABLE_SLOTS} grid "
@@ -170,12 +187,15 @@ def html_table_to_table(table: etree._Element, *, index: int, source: str) -> Ta
                         taken.setdefault(row + dr, set()).update(range(col, col + colspan))
                     covered = taken.get(row)
                 col += colspan
-            if col > n_cols:
-                n_cols = col
         base += group_rows
-    if base == 0 or not cells:
-        return None
-    if base * n_cols > MAX_TABLE_SLOTS:
-        raise DocumentTooLarge(source, f"table {index} is {base} rows by {n_cols} columns, over the limit of "
-                                       f"{MAX_TABLE_SLOTS} grid slots (MAX_TABLE_SLOTS)")
-    return Table(cells=tuple(cells), n_rows=base, n_cols=n_cols, index=index, method="html")
+    return out
+
+
+def cell_element(table: etree._Element, row: int, col: int) -> etree._Element | None:
+    """The ``<td>``/``<th>`` anchored at slot (row, col) of `table`, as `html_table_to_table` lays it out
+    (a locator ``table[i]/r<row>/c<col>`` names this element)."""
+    row_cells = [[_cells(tr) for tr in group] for group in table_rows(table)]
+    for td, r, c, _, _ in _layout(row_cells, index=0, source=""):
+        if (r, c) == (row, col):
+            return td
+    return None

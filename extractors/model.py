@@ -141,6 +141,9 @@ class Document:
     extractor_version: str = ""
     text: str = field(default="", repr=False)
     """The decoded text of the whole document, when the format is text-like (offsets point here)."""
+    bbox_unit: Literal["pt", "px", "mm"] = "pt"
+    """Unit of every `bbox` in the blocks: PDF points (scans of PDF pages too), pixels of an image
+    file, millimetres of an OFD page; each from the page's top-left."""
 
     @property
     def tables(self) -> tuple[Table, ...]:

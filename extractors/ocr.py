@@ -17,14 +17,14 @@ import threading
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from .errors import DocumentTooLarge, MalformedDocument, NoContent, UnsupportedMediaType
-from .model import Document, SourceRef
+from .model import BBox, Block, Document, SourceRef, TextBlock
 from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
@@ -531,7 +531,8 @@ def ocr_pdf_page(doc: Any, number: int, *, width: float, height: float, dpi: int
     return image_to_page(gray, number=number, scale=72 / dpi, engine=engine)
 
 
-def _frames(data: bytes, uri: str, settings: OcrSettings) -> list[Gray]:
+def _frames(data: bytes, uri: str, settings: OcrSettings) -> list[tuple[Gray, float]]:
+    """Each frame as read (scaled down past `max_side`) with the factor back to the file's own pixels."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     with warnings.catch_warnings():
@@ -545,15 +546,18 @@ def _frames(data: bytes, uri: str, settings: OcrSettings) -> list[Gray]:
         w, h = image.size
         if w * h > settings.max_pixels:
             raise DocumentTooLarge(uri, f"a {w}×{h} image (over {settings.max_pixels:,} pixels)")
-        frames: list[Gray] = []
+        frames: list[tuple[Gray, float]] = []
         try:
             for index in range(min(getattr(image, "n_frames", 1), 50)):
                 image.seek(index)
                 frame = ImageOps.exif_transpose(image.convert("L"))
+                back = 1.0
                 if max(frame.size) > settings.max_side:
                     ratio = settings.max_side / max(frame.size)
-                    frame = frame.resize((int(frame.width * ratio), int(frame.height * ratio)), Image.Resampling.LANCZOS)
-                frames.append(np.asarray(frame, dtype=np.uint8))
+                    small = (int(frame.width * ratio), int(frame.height * ratio))
+                    back = frame.width / small[0]
+                    frame = frame.resize(small, Image.Resampling.LANCZOS)
+                frames.append((np.asarray(frame, dtype=np.uint8), back))
         except (OSError, ValueError, EOFError) as exc:
             raise MalformedDocument(uri, f"the image data is damaged or truncated: {exc}") from exc
     return frames
@@ -572,8 +576,26 @@ class ImageExtractor:
     def extract(self, data: bytes, *, source: SourceRef, headers: Mapping[str, str] | None = None) -> Document:
         frames = _frames(data, source.uri, self.settings)
         layouts = [page_layout(image_to_page(f, number=i, engine=self.engine, settings=self.settings))
-                   for i, f in enumerate(frames, start=1)]
+                   for i, (f, _) in enumerate(frames, start=1)]
         blocks = layouts_to_blocks(layouts, method="ocr")
         if not blocks:
             raise NoContent(source.uri, "OCR found no text in the image")
-        return Document(source=source, blocks=tuple(blocks), extractor=NAME, extractor_version=VERSION)
+        backs = {i: back for i, (_, back) in enumerate(frames, start=1) if back != 1.0}
+        return Document(source=source, blocks=tuple(_to_file_pixels(b, backs) for b in blocks), extractor=NAME,
+                        extractor_version=VERSION, bbox_unit="px")
+
+
+def _scaled(bbox: BBox | None, k: float) -> BBox | None:
+    return None if bbox is None else (bbox[0] * k, bbox[1] * k, bbox[2] * k, bbox[3] * k)
+
+
+def _to_file_pixels(block: Block, backs: Mapping[int, float]) -> Block:
+    """Boxes of a frame read scaled down, in pixels of the image file again (what a viewer shows)."""
+    if isinstance(block, TextBlock):
+        k = backs.get(block.page or 0)
+        return replace(block, bbox=_scaled(block.bbox, k)) if k else block
+    if not any((c.page or 0) in backs for c in block.cells):
+        return block
+    cells = tuple(replace(c, bbox=_scaled(c.bbox, backs[c.page or 0])) if (c.page or 0) in backs else c
+                  for c in block.cells)
+    return replace(block, cells=cells)

@@ -280,7 +280,7 @@ def ofd_to_document(data: bytes, *, source: SourceRef, limits: OfdLimits | None 
     blocks = layouts_to_blocks(layouts)
     if not blocks:
         raise NoContent(source.uri, "no text on any OFD page")
-    return Document(source=source, blocks=tuple(blocks), extractor=NAME, extractor_version=VERSION)
+    return Document(source=source, blocks=tuple(blocks), extractor=NAME, extractor_version=VERSION, bbox_unit="mm")
 
 
 class OfdExtractor:

@@ -22,7 +22,7 @@ from rich.console import Console
 from pipeline import __version__
 from pipeline.runs.jobs import EXIT_STOPPED, add_log_arguments, event, json_logging
 
-COMMANDS = ("extract", "crawl", "run", "coverage", "panel", "audit")
+COMMANDS = ("extract", "crawl", "run", "coverage", "panel", "audit", "serve")
 SELF_LOGGING = frozenset({"extract", "run"})
 """Commands that open their JSON log themselves (with run stats of their own); the others get theirs here."""
 

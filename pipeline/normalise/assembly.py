@@ -152,14 +152,15 @@ def _pick(key: tuple[str, str, str], found: list[tuple[Report, CellValue]]) -> t
     readable = [(m, c) for m, c in found if _key_value(c) is not None]
     if not readable:
         first_m, first = next(((m, c) for m, c in found if c.flag != "missing"), found[0])
-        return replace(first, member=first_m.report_id), None
+        return replace(first, member=first_m.report_id, bbox_unit=first_m.bbox_unit), None
     (m1, c1), *rest = readable
     other = next(((m, c) for m, c in rest if _key_value(c) != _key_value(c1)), None)
     if other is None:
-        return replace(c1, member=m1.report_id), None
+        return replace(c1, member=m1.report_id, bbox_unit=m1.bbox_unit), None
     m2, c2 = other
     reason = f"members disagree: {_shown(c1)} ({m1.url or m1.source}) vs {_shown(c2)} ({m2.url or m2.source})"
-    cell = replace(c1, value=None, flag="ambiguous", reason=reason, member=m1.report_id, confidence=0.0)
+    cell = replace(c1, value=None, flag="ambiguous", reason=reason, member=m1.report_id, confidence=0.0,
+                   bbox_unit=m1.bbox_unit)
     check = Check(rule=RULE, scope=f"{key[1]}:{key[2]}", lhs=_key_value(c1), rhs=_key_value(c2),
                   status="fail", severity="hard", detail=reason)
     return cell, check

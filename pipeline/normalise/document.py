@@ -209,8 +209,10 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     checks = cells_to_checks(cells, sections, eras)
     if eras.template == "pre2019":  # issue #16: the old era's own table `p`
         cells, checks = pre2019_read(doc, flat)
+    ordered = tuple(sorted(cells.values(), key=_cell_order()))
+    spanned = any(c.locator.startswith("text[") for c in ordered)
     return replace(base, status=report_status(cells, eras), template=eras.template, sections=tuple(sections),
-                   cells=tuple(sorted(cells.values(), key=_cell_order())), checks=tuple(checks))
+                   cells=ordered, checks=tuple(checks), bbox_unit=doc.bbox_unit, text=text if spanned else None)
 
 
 def _pre2019_annex(kind: str, year: int | None) -> bool:

@@ -385,7 +385,7 @@ def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *
         value, flag = None, "ambiguous"
         reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
     return CellValue(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
-                     flag=flag, reason=reason, page=cell.page,
+                     flag=flag, reason=reason, page=cell.page, bbox=cell.bbox,
                      method="ocr" if table.method == "ocr" else method,
                      locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",
                      unit=parsed.unit or unit_of(table_code, col), confidence=cell.confidence)

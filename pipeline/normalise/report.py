@@ -43,6 +43,11 @@ class CellValue:
     """The row label as printed, where it varies by form (pre-2019 统计表 and prose)."""
     member: str | None = None
     """On a cell of an assembled report: the `report_id` of the member it was taken from."""
+    bbox_unit: str = ""
+    """Unit of `bbox` when it differs from its report's (a cell an assembled report took from a member)."""
+    bbox: tuple[float, float, float, float] | None = None
+    """(x0, top, x1, bottom) of the printed cell on `page`, in the report's `bbox_unit`; None where the
+    format has no coordinates (HTML, Word, text)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,3 +122,8 @@ class Report:
     """More sources of this row besides `source` (an assembled report lists every member's)."""
     part: Part | None = field(default=None, compare=False)
     """Where the run found it (internal routing for assembly; never written)."""
+    bbox_unit: str = "pt"
+    """Unit of the cells' boxes (the extractor's): pt for PDF pages and their scans, px for image files."""
+    text: str | None = None
+    """The document's extracted text, kept when a cell's `text[a:b]` locator points into it (a viewer
+    highlights the span in exactly this string)."""

@@ -9,7 +9,7 @@ are split with `split`, constrained by the row sums and the identities.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.normalise import split
@@ -185,12 +185,30 @@ def _resolve_rows(
                 locator="text[{}:{}]".format(*flat.raw_span(runs[code][1], runs[code][2])), unit=unit_of(table, col))
     for code, res in resolved.items():
         run, a, b = runs[code]
+        spans = token_spans(flat.s, a, b, res.tokens)
         for i, col in enumerate(cols[code]):
+            ambiguous = res.n_readings if res.ambiguous[i] else 0
+            own = spans[i]
             out[(code, col)] = _cell(
-                flat, table, code, col, res.tokens[i], method=methods[code], span=(a, b),
-                ambiguous=res.n_readings if res.ambiguous[i] else 0, run=run,
+                flat, table, code, col, res.tokens[i], method=methods[code],
+                span=own if own is not None and not ambiguous else (a, b), ambiguous=ambiguous, run=run,
                 zero=bool(res.zero_or_blank and res.zero_or_blank[i]),
             )
+    return out
+
+
+def token_spans(s: str, start: int, end: int, tokens: Sequence[str | None]) -> list[tuple[int, int] | None]:
+    """Where each token of a reading was printed in `s[start:end]`, left to right (a token the run does
+    not hold as one piece, or None, has no span of its own: its cell points at the whole run)."""
+    out: list[tuple[int, int] | None] = []
+    at = start
+    for token in tokens:
+        i = s.find(token, at, end) if token else -1
+        if not token or i < 0:
+            out.append(None)
+            continue
+        out.append((i, i + len(token)))
+        at = i + len(token)
     return out
 
 
@@ -250,9 +268,13 @@ def read_t4(flat: Flat, start: int, end: int) -> TableRead:
                 locator="text[{}:{}]".format(*flat.raw_span(a, b)), unit=unit_of("t4", col))
         return read
     res = split.solve_table({"t4": readings}, T4_IDENTITIES)["t4"]
+    spans = token_spans(flat.s, a, b, res.tokens)
     for i, (row, col) in enumerate(T4_PHYSICAL):
-        read.cells[(row, col)] = _cell(flat, "t4", row, col, res.tokens[i], method=method, span=(a, b),
-                                       ambiguous=res.n_readings if res.ambiguous[i] else 0, run=run,
+        ambiguous = res.n_readings if res.ambiguous[i] else 0
+        own = spans[i]
+        read.cells[(row, col)] = _cell(flat, "t4", row, col, res.tokens[i], method=method,
+                                       span=own if own is not None and not ambiguous else (a, b),
+                                       ambiguous=ambiguous, run=run,
                                        zero=bool(res.zero_or_blank and res.zero_or_blank[i]))
     return read
 

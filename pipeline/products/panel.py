@@ -188,6 +188,27 @@ def indicator_value(ind: Indicator, values: dict[str, float | None], era: str | 
     return float(sum(values[c] or 0.0 for c in cells))
 
 
+def indicator_values(values: dict[str, float | None], *, pre: bool,
+                     eras: dict[str, str | None] | None = None) -> dict[str, object]:
+    """Every indicator (and comparability flag) of one report from its cell values (`cell_fingerprints`):
+    the panel's columns, also recomputed by the workbench from reviewed values."""
+    eras = eras if eras is not None else table_eras(values)
+    row: dict[str, object] = {}
+    for ind in INDICATORS:
+        era = "pre2019" if pre else eras["t2"] if ind.table == "t2" else eras["t3"] if ind.table == "t3" else (
+            "2021" if eras["t4"] else None)
+        row[ind.name] = indicator_value(ind, values, era)
+        if ind.flag_column:
+            row[ind.flag_column] = None if row[ind.name] is None else "approx" if pre else "same"
+    done = row["processed_total"]
+    granted, partial = row["granted"], row["partial"]
+    row["grant_rate"] = (float(granted) + float(partial)) / float(done) if (  # type: ignore[arg-type]
+        done and granted is not None and partial is not None) else None
+    if GRANT_RATE.flag_column:
+        row[GRANT_RATE.flag_column] = None if row["grant_rate"] is None else "approx" if pre else "same"
+    return row
+
+
 def panel_rows(chosen: pd.DataFrame, reports: pd.DataFrame, fingerprints: dict[str, dict[str, float | None]],
                identity: Identity, table_versions: pd.DataFrame) -> pd.DataFrame:
     """The panel (see the module docstring) for the chosen report of every agency-year."""
@@ -208,19 +229,7 @@ def panel_rows(chosen: pd.DataFrame, reports: pd.DataFrame, fingerprints: dict[s
             "status": m["status"], "n_checks_failed": m["n_checks_failed"],
             "n_versions": int(nver.get((c["agency_id"], c["report_year"]), 1)), "n_sources": c["n_sources"],
         }
-        pre = m["template"] == "pre2019"
-        for ind in INDICATORS:
-            era = "pre2019" if pre else eras["t2"] if ind.table == "t2" else eras["t3"] if ind.table == "t3" else (
-                "2021" if eras["t4"] else None)
-            row[ind.name] = indicator_value(ind, values, era)
-            if ind.flag_column:
-                row[ind.flag_column] = None if row[ind.name] is None else "approx" if pre else "same"
-        done = row["processed_total"]
-        granted, partial = row["granted"], row["partial"]
-        row["grant_rate"] = (float(granted) + float(partial)) / float(done) if (  # type: ignore[arg-type]
-            done and granted is not None and partial is not None) else None
-        if GRANT_RATE.flag_column:
-            row[GRANT_RATE.flag_column] = None if row["grant_rate"] is None else "approx" if pre else "same"
+        row.update(indicator_values(values, pre=bool(m["template"] == "pre2019"), eras=eras))
         rows.append(row)
     cols = [*META, *panel_indicator_columns()]
     df = pd.DataFrame(rows, columns=cols)

@@ -27,7 +27,7 @@ import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from pipeline.normalise.report import Report
+from pipeline.normalise.report import CellValue, Report
 from pipeline.store.schema import COLUMNS, arrow_schema
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -60,18 +60,37 @@ def _rows(table: str, r: Report) -> list[dict[str, object]]:
             "extractor": r.extractor or None, "extractor_version": r.extractor_version or None,
             "pipeline_version": r.pipeline_version, "captured_at": r.captured_at,
             "referrer": r.referrer, "assembly": r.assembly, "assembled_into": r.assembled_into,
+            "bbox_unit": r.bbox_unit, "text": r.text,
         }]
     if table == "sections":
         return [{"report_id": r.report_id, "ordinal": s.ordinal, "code": s.code, "heading": s.heading,
                  "text": s.text} for s in r.sections]
     if table == "cells":
-        return [{"report_id": r.report_id, "table": c.table, "row": c.row, "col": c.col,
-                 "value": c.value, "raw": c.raw, "flag": c.flag, "reason": c.reason or None, "unit": c.unit or None,
-                 "page": c.page, "method": c.method, "locator": c.locator or None, "confidence": c.confidence,
-                 "label": c.label or None, "member": c.member}
-                for c in r.cells]
+        return [_cell_row(r, c) for c in r.cells]
     return [{"report_id": r.report_id, "rule": c.rule, "scope": c.scope, "lhs": c.lhs, "rhs": c.rhs,
              "status": c.status, "severity": c.severity, "detail": c.detail or None} for c in r.checks]
+
+
+_NO_BOX = (None, None, None, None)
+
+
+def span_of(locator: str) -> tuple[int, int] | None:
+    """The character span a `text[a:b]` locator names (offsets into the report's `text`)."""
+    if not locator.startswith("text[") or not locator.endswith("]"):
+        return None
+    a, _, b = locator[5:-1].partition(":")
+    return (int(a), int(b)) if a.isdigit() and b.isdigit() else None
+
+
+def _cell_row(r: Report, c: CellValue) -> dict[str, object]:
+    x0, top, x1, bottom = c.bbox or _NO_BOX
+    span = span_of(c.locator) if c.locator else None
+    return {"report_id": r.report_id, "table": c.table, "row": c.row, "col": c.col,
+            "value": c.value, "raw": c.raw, "flag": c.flag, "reason": c.reason or None, "unit": c.unit or None,
+            "page": c.page, "method": c.method, "locator": c.locator or None, "confidence": c.confidence,
+            "label": c.label or None, "member": c.member, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
+            "bbox_unit": (c.bbox_unit or r.bbox_unit) if c.bbox is not None else None,
+            "span_start": span[0] if span else None, "span_end": span[1] if span else None}
 
 
 def _part(year: int | None) -> str:

@@ -20,6 +20,7 @@ class Column:
 
 
 _S = pa.string()
+_F32 = pa.float32()
 
 REPORTS: tuple[Column, ...] = (
     Column("report_id", _S, "sha256 of the source bytes (the report's key)"),
@@ -51,6 +52,8 @@ REPORTS: tuple[Column, ...] = (
     Column("assembly", _S, "member (one document of an assembled report) | assembled (the report built from its "
                            "members) | null (a stand-alone document)"),
     Column("assembled_into", _S, "on a member: the report_id of the assembled report it is part of"),
+    Column("bbox_unit", _S, "unit of its cells' boxes (the extractor's): pt | px (an image file) | mm (OFD)"),
+    Column("text", _S, "the document's extracted text, kept when a cell's span points into it (else null)"),
 )
 SECTIONS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
@@ -75,6 +78,13 @@ CELLS: tuple[Column, ...] = (
     Column("confidence", pa.float32(), "confidence of the reading"),
     Column("label", _S, "row label as printed (pre-2019 table p: forms and prose word it differently)"),
     Column("member", _S, "on an assembled report: the report_id of the member the value was taken from"),
+    Column("x0", _F32, "left edge of the printed cell on its page, from the page's left (null: no coordinates)"),
+    Column("top", _F32, "top edge of the cell, from the page's top"),
+    Column("x1", _F32, "right edge of the cell"),
+    Column("bottom", _F32, "bottom edge of the cell"),
+    Column("bbox_unit", _S, "unit of x0/top/x1/bottom: pt (PDF points, scanned PDF pages too) | px (image file) | mm (OFD)"),
+    Column("span_start", pa.int32(), "start of the characters read, an offset into reports.text (text-like sources)"),
+    Column("span_end", pa.int32(), "end (exclusive) of the characters read in reports.text"),
 )
 CHECKS: tuple[Column, ...] = (
     Column("report_id", _S, "report key"),
