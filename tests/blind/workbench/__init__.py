@@ -1,0 +1,1 @@
+"""Blind acceptance tests for `xxgk serve` (issue #17), written from docs/workbench-contract.md alone."""
