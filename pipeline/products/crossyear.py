@@ -67,9 +67,27 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 # Narrative sentences
 
 
+_ITEM = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十]{1,3}[)）、]|\d{1,2}[.、．](?!\d))")
+
+
+def _unwrapped(text: str) -> str:
+    """Lines a page layout wrapped mid-sentence joined again: a line break ends a sentence only after
+    a stop, or before a new item (一、 （二） 3.); otherwise the same sentence wrapped differently in
+    two reports would never compare equal."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1].rstrip()
+        if prev and prev[-1] not in "。!?;！？；:：" and line.strip() and not _ITEM.match(line):
+            out[-1] = prev + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _fragments(text: str) -> Iterable[str]:
-    """Sentences of a narrative as printed (NFKC), with at least a comma or a final stop."""
-    flat = unicodedata.normalize("NFKC", text)
+    """Sentences of a narrative as printed (compared by `sentence_key`), with at least a comma or a stop."""
+    flat = _unwrapped(text)
     for m in _SENT.finditer(flat):
         s = re.sub(r"\s+", "", m.group(0))
         if s and (s[-1] in "。!?;！？；" or "," in s or "，" in s):
@@ -218,11 +236,12 @@ def wrong_year_sentences(sentences: Iterable[str], report_year: int) -> list[tup
     """(year printed, sentence) for every sentence announcing plans for `report_year` or earlier."""
     out = []
     for s in sentences:
-        m = _FUTURE_YEAR.match(s)
+        flat = unicodedata.normalize("NFKC", s)  # full-width digits and commas as printed
+        m = _FUTURE_YEAR.match(flat)
         if not m:
             continue
         year = int(m.group(1))
-        if year <= report_year and (_FUTURE_WORDS.match(m.group(3)) or _PLAN_WORDS.search(s)):
+        if year <= report_year and (_FUTURE_WORDS.match(m.group(3)) or _PLAN_WORDS.search(flat)):
             out.append((year, s))
     return out
 

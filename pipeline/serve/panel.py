@@ -1,6 +1,6 @@
 """The agency × year panel with reviewed values: a correction replaces the extracted value of its
 cell, the report's indicators are recomputed by the panel's own code, and the row says which
-indicators a review changed (`reviewed`, `reviewed_indicators`). The extracted data is untouched."""
+indicators a review changed (`<indicator>_reviewed` true, and `reviewed` naming them, comma-separated). The extracted data is untouched."""
 
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ _USES[GRANT_RATE.name] = _USES["granted"] | _USES["partial"] | _USES["processed_
 
 def reviewed_panel(panel: pd.DataFrame, db: Db, latest: dict[tuple[str, str, str, str], Review]) -> pd.DataFrame:
     out = panel.copy()
-    out["reviewed"] = False
-    out["reviewed_indicators"] = ""
+    out["reviewed"] = ""
     corrections: dict[str, dict[str, Review]] = defaultdict(dict)
     for (rid, table, row, col), review in latest.items():
         if review.kind == "correct":
@@ -41,8 +40,10 @@ def reviewed_panel(panel: pd.DataFrame, db: Db, latest: dict[tuple[str, str, str
         touched = sorted(n for n, uses in _USES.items() if uses & corrections[rid].keys())
         for name in touched:
             out.at[i, name] = new[name]  # type: ignore[assignment]  # a float or None, as the panel holds
-        out.at[i, "reviewed"] = bool(touched)
-        out.at[i, "reviewed_indicators"] = ",".join(touched)
+            if f"{name}_reviewed" not in out.columns:
+                out[f"{name}_reviewed"] = False
+            out.at[i, f"{name}_reviewed"] = True
+        out.at[i, "reviewed"] = ",".join(touched)
     return out
 
 

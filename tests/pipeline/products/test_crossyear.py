@@ -157,7 +157,7 @@ def test_real_reports(sample_checks: pd.DataFrame) -> None:
     fails = sample_checks[sample_checks["status"] == "fail"]
     year = fails[fails["rule"] == "NARR-YEAR"]
     assert list(zip(year["agency_id"], year["report_year"], strict=True)) == [("220502:科学技术局", 2023)]
-    assert year["detail"].iloc[0].startswith("2023年,我局将以区委")
+    assert year["detail"].iloc[0].startswith("2023年，我局将以区委")  # quoted as printed
     # 河北省教育厅: nothing carried over between 2021, 2022 and 2023 (0 → 0); the chain holds.
     xyear = sample_checks[(sample_checks["rule"] == "T3-XYEAR") & (sample_checks["agency_id"] == "130000:教育厅")]
     assert set(xyear["report_year"]) == {2022, 2023} and set(xyear["status"]) == {"pass"}

@@ -106,7 +106,7 @@ def test_a_correction_round_trips_into_reviews_and_the_panel(client: TestClient,
     plain = next(p for p in client.get("/api/panel").json()["items"] if p["report_id"] == rid)
     reviewed = next(p for p in client.get("/api/panel", params={"reviewed": 1}).json()["items"] if p["report_id"] == rid)
     assert plain["granted"] == truth and reviewed["granted"] == truth + 5
-    assert reviewed["reviewed"] is True and "granted" in reviewed["reviewed_indicators"].split(",")
+    assert reviewed["granted_reviewed"] is True and "granted" in reviewed["reviewed"].split(",")
     assert client.get(f"/api/reports/{rid}/cells/t3/t3.r3.1/tot").json()["reviewed_value"] == truth + 5
     assert {p: p.read_bytes() for p in dataset.glob("cells/*/part-0.parquet")} == before  # extracted data untouched
     assert len(list((dataset / "reviews").glob("*.parquet"))) == 1

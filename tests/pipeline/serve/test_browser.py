@@ -250,7 +250,7 @@ def test_a_correction_in_the_page_reaches_reviews_and_the_panel(server: str, bro
     reviews = _api(server, "/api/reviews", report_id=rid)["items"]
     assert [(r["reviewer"], r["old_value"], r["value"]) for r in reviews] == [("auditor B", truth, truth + 2)]
     row = next(p for p in _api(server, "/api/panel", reviewed=1)["items"] if p["report_id"] == rid)
-    assert row["partial"] == truth + 2 and row["reviewed"] is True
+    assert row["partial"] == truth + 2 and row["partial_reviewed"] is True
     assert len(list((dataset / "reviews").glob("*.parquet"))) == 1
 
 
