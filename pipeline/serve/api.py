@@ -66,7 +66,8 @@ def reports_data(wb: Workbench, f: ReportFilter) -> dict[str, Any]:
 def cell_source(report: dict[str, Any], cell: dict[str, Any]) -> dict[str, Any]:
     has_box = cell.get("x0") is not None
     span = [cell["span_start"], cell["span_end"]] if cell.get("span_start") is not None else None
-    return {"member": report.get("source"), "url": report.get("url"), "media_type": report.get("media_type"),
+    return {"report_id": report.get("report_id"), "member": report.get("source"), "url": report.get("url"),
+            "media_type": report.get("media_type"),
             "page": cell.get("page"),
             "bbox": [round(float(cell[k]), 3) for k in ("x0", "top", "x1", "bottom")] if has_box else None,
             "bbox_unit": cell.get("bbox_unit") if has_box else None, "span": span,
@@ -95,11 +96,13 @@ def cell_data(wb: Workbench, report_id: str, table: str, row: str, col: str) -> 
     if report is None or cell is None:
         return None
     latest = wb.reviews.latest_values().get((report_id, table, row, col))
+    # A cell of an assembled report was printed in one of its members: the source is that member's.
+    printed_in = (q.report_row(wb.db, cell["member"]) if cell.get("member") else None) or report
     return {"report_id": report_id, "table": table, "row": row, "col": col, "value": cell["value"],
             "raw": cell["raw"], "flag": cell["flag"], "method": cell["method"], "confidence": cell["confidence"],
             "reason": cell["reason"], "locator": cell["locator"],
             "reviewed_value": latest.value if latest is not None and latest.kind == "correct" else None,
-            "source": cell_source(report, cell)}
+            "source": cell_source(printed_in, cell)}
 
 
 def panel_frame(wb: Workbench, reviewed: bool) -> pd.DataFrame:

@@ -22,9 +22,9 @@
   }
 
   async function showPage(src) {
-    const size = await json(`/api/reports/${rid}/pages/${src.page}`);
+    const size = await json(`/api/reports/${src.report_id || rid}/pages/${src.page}`);
     const box = el("div", {class: "page"});
-    const img = el("img", {id: "source-page", alt: `page ${src.page}`, src: `/reports/${rid}/pages/${src.page}.png`});
+    const img = el("img", {id: "source-page", alt: `page ${src.page}`, src: `/reports/${src.report_id || rid}/pages/${src.page}.png`});
     box.appendChild(img);
     if (src.bbox && size) {
       const [x0, top, x1, bottom] = src.bbox;
@@ -40,7 +40,7 @@
   }
 
   async function showText(src) {
-    const t = await json(`/api/reports/${rid}/text`);
+    const t = await json(`/api/reports/${src.report_id || rid}/text`);
     if (!t || t.text === null) { source.replaceChildren(el("p", {}, "no text stored")); return; }
     const [a, b] = src.span;
     const pre = el("pre", {id: "source-text"});
@@ -49,8 +49,8 @@
     document.getElementById("source-mark").scrollIntoView({block: "center"});
   }
 
-  function showHtml(key) {
-    const frame = el("iframe", {id: "source-html", src: `/reports/${rid}/html?cell=${encodeURIComponent(key)}`,
+  function showHtml(key, src) {
+    const frame = el("iframe", {id: "source-html", src: `/reports/${src.report_id || rid}/html?cell=${encodeURIComponent(key)}`,
                                 sandbox: "allow-same-origin", title: "archived page"});
     frame.addEventListener("load", () => {
       const mark = frame.contentDocument && frame.contentDocument.querySelector(".xxgk-mark");
@@ -75,7 +75,7 @@
     const isPage = src.page && src.bbox && /pdf|image/.test(src.media_type || "");
     if (isPage) await showPage(src);
     else if (src.span) await showText(src);
-    else if (/html/.test(src.media_type || "") && (src.locator || "").startsWith("table[")) showHtml(key);
+    else if (/html/.test(src.media_type || "") && (src.locator || "").startsWith("table[")) showHtml(key, src);
     else source.replaceChildren(el("p", {}, "this format has no coordinates for the value"));
     form.hidden = false;
     document.getElementById("review-cell").textContent = key;
