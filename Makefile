@@ -36,9 +36,11 @@ unit: $(STAMP) sysdeps
 
 test: lint unit
 
-# everything, including the long blind acceptance runs (hostile corpus, kill -9, phone photos, PDFs)
+# everything, including the long blind acceptance runs (hostile corpus, kill -9, phone photos, PDFs,
+# report assembly, the workbench in Chromium); a file's tests stay on one worker, so a corpus a module
+# builds once is built once
 check: lint $(STAMP) sysdeps
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: $(STAMP) sysdeps
 	$(BIN)/python -m bench.run
