@@ -140,7 +140,7 @@ class Archive:
             fh.write(buf.getvalue())
             fh.flush()
             os.fsync(fh.fileno())
-        _fsync_dir(self.folder)
+        _fsync(self.folder)
         with self.store.transaction() as db:
             db.execute("INSERT OR REPLACE INTO warc_files (name, committed) VALUES (?, ?)",
                        (path.name, len(buf.getvalue())))
@@ -243,7 +243,7 @@ class Archive:
                     ends[p.capture.warc_file] = max(ends.get(p.capture.warc_file, 0), p.end)
             try:
                 for name in sorted(ends):
-                    _fsync_file(self.folder / name)
+                    _fsync(self.folder / name)
                 with self.store.transaction() as db:
                     for p in batch:
                         _commit_one(db, p)
@@ -323,16 +323,9 @@ def _commit_one(db: sqlite3.Connection, p: _Pending) -> None:
     db.execute("RELEASE capture")
 
 
-def _fsync_file(path: Path) -> None:
+def _fsync(path: Path) -> None:
+    """Flush a file (written by another handle) or a folder's entries to disk."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from pipeline.commands.dataset_arg import existing_dataset
 from pipeline.store.dataset import open_dataset
 
 HELP = "write a self-contained HTML audit report (failing checks, coverage, trends, outliers)"
@@ -26,9 +27,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     )
     from pipeline.products.panel import build_products
 
-    folder = Path(args.dataset)
-    if not (folder / "reports").is_dir():
-        console.print(f"[red]xxgk: no dataset at {folder} (run `xxgk extract … --out {folder}` first)")
+    folder = existing_dataset(args.dataset, console)
+    if folder is None:
         return 2
     ds = open_dataset(folder)
     page = audit_html(ds, build_products(ds), title=args.title)

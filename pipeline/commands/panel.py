@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.commands.dataset_arg import existing_dataset
 from pipeline.store.dataset import open_dataset
 
 HELP = "build the agency × year panel, cross-year checks and datapackage.json from a dataset"
@@ -31,9 +32,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from pipeline.products.datapackage import write_datapackage
     from pipeline.products.panel import SCHEMAS, build_products, write_products, write_table
 
-    folder = Path(args.dataset)
-    if not (folder / "reports").is_dir():
-        console.print(f"[red]xxgk: no dataset at {folder} (run `xxgk extract … --out {folder}` first)")
+    folder = existing_dataset(args.dataset, console)
+    if folder is None:
         return 2
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in {".csv", ".parquet"}:

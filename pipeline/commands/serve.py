@@ -7,6 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from pipeline.commands.dataset_arg import existing_dataset
+
 HELP = "serve the auditor's workbench (pages + JSON API) over a dataset, on 127.0.0.1 by default"
 
 
@@ -29,9 +31,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
     from pipeline.serve.app import create_app
 
-    folder = Path(args.dataset)
-    if not (folder / "reports").is_dir():
-        console.print(f"[red]xxgk: no dataset at {folder} (run `xxgk extract … --out {folder}` first)")
+    folder = existing_dataset(args.dataset, console)
+    if folder is None:
         return 2
     archive = Path(args.archive) if args.archive else None
     if archive is not None and not archive.is_dir():

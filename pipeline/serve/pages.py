@@ -70,6 +70,12 @@ def report(request: Request) -> Response:
                 reviews=wb.reviews.of_report(rid))
 
 
+def _original(wb: Any, rid: str) -> tuple[dict[str, Any] | None, Any]:
+    """The report's row and its original bytes (None where either is not found)."""
+    row = q.report_row(wb.db, rid)
+    return row, (wb.originals.find(row) if row else None)
+
+
 def page_image(request: Request) -> Response:
     """PNG of a page of the report's original (PDF pages rendered by pypdfium2, image frames as they are),
     with headers giving its size in the unit of the boxes (so the highlight is placed in that unit)."""
@@ -77,8 +83,7 @@ def page_image(request: Request) -> Response:
     rid, n = request.path_params["report_id"], int(request.path_params["page"])
     cached = wb.pages.get((rid, n))
     if cached is None:
-        row = q.report_row(wb.db, rid)
-        original = wb.originals.find(row) if row else None
+        row, original = _original(wb, rid)
         if row is None or original is None:
             return Response("original not found", status_code=404)
         try:
@@ -123,8 +128,7 @@ def archived_html(request: Request) -> Response:
     """The archived page with the requested cell marked (class `xxgk-mark`), scripts and external references out."""
     wb = api._wb(request)
     rid = request.path_params["report_id"]
-    row = q.report_row(wb.db, rid)
-    original = wb.originals.find(row) if row else None
+    row, original = _original(wb, rid)
     if row is None or original is None:
         return HTMLResponse("<p>original not found</p>", status_code=404)
     cell = request.query_params.get("cell", "")
@@ -143,8 +147,7 @@ def archived_html(request: Request) -> Response:
 def original(request: Request) -> Response:
     wb = api._wb(request)
     rid = request.path_params["report_id"]
-    row = q.report_row(wb.db, rid)
-    found = wb.originals.find(row) if row else None
+    row, found = _original(wb, rid)
     if row is None or found is None:
         return Response("original not found", status_code=404)
     return Response(found.data, media_type=str(row["media_type"] or "application/octet-stream"),
