@@ -58,6 +58,7 @@ class _Seen:
     role: str
     report: str | None  # dataset status of the extracted document, None when not extracted
     agency: str = ""  # the agency the link's title names ("" when it names none)
+    counts_as: str = ""  # the report it counts as: an assembled report for each of its members
 
 
 def _seen(store: Store, source_id: str, reports: pd.DataFrame) -> tuple[list[_Seen], list[tuple[str, str, str]]]:
@@ -65,15 +66,7 @@ def _seen(store: Store, source_id: str, reports: pd.DataFrame) -> tuple[list[_Se
 
     A captured document maps to its dataset rows by digest (the report id), or — for a container
     such as a crawled-records CSV, one report per row — by the rows' `source` (`URL#row=N`)."""
-    by_id: dict[str, tuple[int | None, str, str]] = {}
-    by_base: dict[str, list[tuple[int | None, str, str]]] = defaultdict(list)
-    if len(reports):
-        for rid, src, year, status, kind in zip(reports["report_id"], reports["source"], reports["report_year"],
-                                                 reports["status"], reports["doc_kind"], strict=True):
-            row = (None if pd.isna(year) else int(year), str(status), str(kind))
-            by_id[str(rid)] = row
-            if "#" in str(src):
-                by_base[str(src).split("#", 1)[0]].append(row)
+    by_id, by_base = _rows_by_document(reports)
     sha_of: dict[str, str] = {}
     for r in store.query("SELECT url, sha256 FROM captures WHERE source_id = ? AND http_status BETWEEN 200 AND 299 "
                          "ORDER BY id", (source_id,)):
@@ -93,11 +86,37 @@ def _seen(store: Store, source_id: str, reports: pd.DataFrame) -> tuple[list[_Se
         if not rows:
             items.append(_Seen(year=title_year, url=r["url"], state=r["state"], role=r["role"], report=None,
                                agency=agency))
-        for year, status, kind in rows:
+        for year, status, kind, counts_as in rows:
             report = "other" if kind in _LOOKALIKES or (kind == "other" and status != "failed") else status
             items.append(_Seen(year=year if year is not None else title_year, url=r["url"], state=r["state"],
-                               role=r["role"], report=report, agency=agency))
+                               role=r["role"], report=report, agency=agency, counts_as=counts_as))
     return items, lists
+
+
+_Row = tuple[int | None, str, str, str]
+"""(year, status, doc_kind, the report it counts as) of one dataset report."""
+
+
+def _rows_by_document(reports: pd.DataFrame) -> tuple[dict[str, _Row], dict[str, list[_Row]]]:
+    """Dataset reports by id and, for container rows (`URL#row=N`), by base URL; a member of an
+    assembled report (a page, its attachment) stands for the assembled report, so a page and its
+    attachments are one report of their year, not two."""
+    own: dict[str, _Row] = {}
+    into: dict[str, str] = {}
+    if len(reports):
+        links = reports["assembled_into"] if "assembled_into" in reports.columns else [None] * len(reports)
+        for rid, year, status, kind, whole in zip(reports["report_id"], reports["report_year"], reports["status"],
+                                                  reports["doc_kind"], links, strict=True):
+            own[str(rid)] = (None if pd.isna(year) else int(year), str(status), str(kind), str(rid))
+            if isinstance(whole, str) and whole:
+                into[str(rid)] = whole
+    by_id = {rid: own.get(into.get(rid, ""), row) for rid, row in own.items()}
+    by_base: dict[str, list[_Row]] = defaultdict(list)
+    if len(reports):
+        for rid, src in zip(reports["report_id"], reports["source"], strict=True):
+            if "#" in str(src):
+                by_base[str(src).split("#", 1)[0]].append(by_id[str(rid)])
+    return by_id, by_base
 
 
 def _title_agency(title: str) -> str:
@@ -136,7 +155,7 @@ def _year_status(seen: list[_Seen], lost_lists: tuple[Status, str] | None, unkno
     captured = [it for it in seen if it.state in ("ok", "not_modified") and it.report != "other"]
     lost = _lost([(it.state, it.url) for it in seen if it.state in BLOCKING])
     if found:
-        return "found", "", len(found)
+        return "found", "", len({it.counts_as or it.url for it in found})
     if captured:
         why = "not extracted yet" if all(it.report is None for it in captured) else "extraction failed"
         return "unparsed", why, len(captured)

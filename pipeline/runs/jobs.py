@@ -10,6 +10,8 @@ A data directory holds everything a job touches:
 Extraction picks the captures of report pages and attachments whose document (SHA-256 of the
 decoded bytes) has not been extracted yet; a document seen under several URLs is extracted once,
 under its smallest URL, so an interrupted job ends with the same dataset as an uninterrupted one.
+A report page and the attachments found on it are extracted together and assembled into one
+report (`runs.page_groups`, `runs.assemble`); a group is marked extracted only once it is whole.
 The dataset is written before the documents are marked extracted, so a crash in between only
 means extracting them again (the dataset writer replaces by report id). Extraction runs through
 the same streaming, guarded executor as `xxgk extract`: the parent holds record offsets, never
@@ -29,15 +31,17 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 from extractors import Locator, SourceRef
 from extractors.sniff import WARC
-from pipeline.normalise.report import Report
+from pipeline.normalise.report import Part, Report
+from pipeline.runs.assemble import assembled
 from pipeline.runs.executors import make_executor
+from pipeline.runs.page_groups import Doc, Group, documents_to_groups
 from pipeline.runs.process import failed
 from pipeline.runs.settings import DEFAULTS, RunLimits
 from pipeline.runs.units import MemberUnit, Unit
@@ -255,8 +259,8 @@ class ExtractStats:
     partitions: int = 0
 
 
-def pending_documents(archive: Archive) -> list[tuple[str, str, list[Capture]]]:
-    """(sha256, canonical URL, captures) for every document not yet extracted under that URL."""
+def archived_documents(archive: Archive) -> tuple[list[Doc], dict[str, str]]:
+    """Every extractable document (sha256, canonical URL, captures) and the URL each was extracted under."""
     placeholders = ",".join("?" for _ in EXTRACT_ROLES)
     caps = archive.captures(f"role IN ({placeholders}) AND http_status BETWEEN 200 AND 299 AND length > 0",
                             EXTRACT_ROLES)
@@ -264,12 +268,23 @@ def pending_documents(archive: Archive) -> list[tuple[str, str, list[Capture]]]:
     for c in caps:
         by_sha.setdefault(c.sha256, []).append(c)
     done = {r["sha256"]: r["url"] for r in archive.store.query("SELECT sha256, url FROM extracted")}
-    out = []
-    for sha, group in sorted(by_sha.items()):
-        url = min(c.url for c in group)
-        if done.get(sha) != url:
-            out.append((sha, url, group))
-    return out
+    return [(sha, min(c.url for c in group), group) for sha, group in sorted(by_sha.items())], done
+
+
+def pending_groups(archive: Archive) -> list[Group]:
+    """The page groups holding a document not yet extracted under its URL (each extracted whole)."""
+    docs, done = archived_documents(archive)
+    return [g for g in documents_to_groups(docs) if any(done.get(sha) != url for sha, url, _ in g.docs)]
+
+
+def group_units(archive: Archive, group: Group) -> Iterator[Unit | Report]:
+    """The units of one group; with more than one document each names its place (`Part`), so the
+    run holds the members until the group is done and assembles them."""
+    n = len(group.docs)
+    for i, (sha, url, caps) in enumerate(group.docs):
+        unit = _work_unit(archive, sha, url, caps)
+        part = Part(container=group.key, of=n, index=i) if n > 1 else None
+        yield replace(unit, part=part) if isinstance(unit, MemberUnit) else replace(unit, part=part)
 
 
 def _stored(archive: Archive, capture: Capture) -> Capture:
@@ -282,7 +297,7 @@ def _stored(archive: Archive, capture: Capture) -> Capture:
     return capture
 
 
-def _work_unit(archive: Archive, sha: str, url: str, group: list[Capture]) -> Unit | Report:
+def _work_unit(archive: Archive, sha: str, url: str, group: list[Capture]) -> MemberUnit | Report:
     """The unit that reads one pending document from its WARC record: names and offsets, no bytes."""
     first = min(group, key=lambda c: (c.url != url, c.captured_at, c.id))
     captured = min(c.captured_at for c in group)
@@ -316,19 +331,20 @@ def extract_new(data: DataDir, out: Path, *, limits: RunLimits = DEFAULTS, execu
     store = Store(data.db)
     try:
         archive = Archive(store, data.warc)
-        pending = pending_documents(archive)
+        groups = pending_groups(archive)
+        pending = [doc for g in groups for doc in g.docs]
         if not pending:
             return ExtractStats(0, 0, 0, 0)
         if on_found:
             on_found(len(pending))
-        units = (_work_unit(archive, sha, url, group) for sha, url, group in pending)
+        units = (u for g in groups for u in group_units(archive, g))
         run = make_executor(executor, jobs=limits.jobs, timeout=limits.timeout, memory_mb=limits.memory_mb,
                             scheduler=scheduler)
         writer = DatasetWriter(out)
         wanted = {sha for sha, _, _ in pending}
         status: dict[str, str] = {}
         n = 0
-        for report in run.map(units, should_stop=should_stop, on_found=on_found):
+        for report in assembled(run.map(units, should_stop=should_stop, on_found=on_found)):
             writer.add(report)
             n += 1
             if report.report_id in wanted:
@@ -336,7 +352,8 @@ def extract_new(data: DataDir, out: Path, *, limits: RunLimits = DEFAULTS, execu
             if on_report:
                 on_report(report)
         stats = writer.close()
-        done = [(sha, url) for sha, url, _ in pending if sha in status or not should_stop()]
+        done = [(sha, url) for g in groups if all(sha in status for sha, _, _ in g.docs) or not should_stop()
+                for sha, url, _ in g.docs]
         with store.transaction() as db:
             for sha, url in done:
                 db.execute("INSERT OR REPLACE INTO extracted (sha256, url, status, at) VALUES (?, ?, ?, ?)",
