@@ -284,7 +284,7 @@ def group_units(archive: Archive, group: Group) -> Iterator[Unit | Report]:
     for i, (sha, url, caps) in enumerate(group.docs):
         unit = _work_unit(archive, sha, url, caps)
         part = Part(container=group.key, of=n, index=i) if n > 1 else None
-        yield replace(unit, part=part) if isinstance(unit, MemberUnit) else replace(unit, part=part)
+        yield replace(unit, part=part)
 
 
 def _stored(archive: Archive, capture: Capture) -> Capture:

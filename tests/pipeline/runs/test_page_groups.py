@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.normalise.assembly import RULE, assembled_id
+from pipeline.products.coverage import coverage
 from pipeline.runs.jobs import DataDir, crawl, extract_new
 from pipeline.runs.page_groups import documents_to_groups
 from pipeline.runs.settings import RunLimits
 from pipeline.store.dataset import open_dataset
-from pipeline.products.coverage import coverage
 from scrapers import Capture, Store, load_sources
 from tests.generator import generate
 from tests.generator.word import render_xlsx
