@@ -132,7 +132,7 @@ def _case(rng: random.Random, site: str, host: str, spec: _Spec, prev_next: tupl
     bodies = tuple(pages.article_page(v, body=_page_body(v, spec.page_tables, note), attachments=links,
                                       prev_next=prev_next, site=site).encode() for v in versions)
     page = Member(url=page_url, bodies=bodies, content_type=HTML, tables=spec.page_tables)
-    return Case(name=spec.name, source=urlsplit(page_url).hostname.split(".")[1], report=versions[-1],
+    return Case(name=spec.name, source=host.split(".")[1], report=versions[-1],
                 page=page, attachments=tuple(attachments), disagree=disagree)
 
 

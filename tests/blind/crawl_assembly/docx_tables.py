@@ -34,7 +34,7 @@ def html_grid(table_html: str) -> tuple[int, int, list[Span]]:
         for td in tr.find_all("td"):
             while (r, c) in taken:
                 c += 1
-            rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
+            rs, cs = int(str(td.get("rowspan") or 1)), int(str(td.get("colspan") or 1))
             taken |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
             spans.append((r, c, r + rs - 1, c + cs - 1, td.get_text(strip=True)))
             c += cs
