@@ -147,7 +147,8 @@ class DatasetWriter:
         self._assembly: dict[str, tuple[str | None, str | None]] = {}
         """report_id → (assembly, assembled_into) of the reports of this run (small: two strings each)."""
         self._kept: dict[str, tuple[str | None, str | None]] = {}
-        self._stale: set[str] = set()
+        self._stale: dict[str, str] = {}
+        """assembled report_id dropped by this run → the assembled report_id that replaces it."""
         self._spills = 0
         self._staging = f"{self.root}/.staging-{os.getpid()}"
         self.fs.makedirs(self.root, exist_ok=True)
@@ -229,21 +230,38 @@ class DatasetWriter:
     def _settle_links(self, old: dict[str, tuple[str | None, str | None]]) -> None:
         """A member written again stays a member: extracted alone it keeps its earlier link (`_kept`);
         assembled again into another report, the report it was assembled into before is dropped
-        (`_stale`), so no agency-year is counted twice."""
+        (`_stale`, mapped to the report that replaces it), so no agency-year is counted twice."""
         self._kept = {rid: link for rid, link in old.items()
                       if link[0] == "member" and self._assembly.get(rid, (None, None))[0] is None}
-        self._stale = {link[1] for rid, link in old.items() if link[0] == "member" and link[1]
+        self._stale = {link[1]: self._assembly[rid][1] or "" for rid, link in old.items()
+                       if link[0] == "member" and link[1]
                        and self._assembly.get(rid, (None, None))[0] == "member"
-                       and self._assembly[rid][1] != link[1]} - set(self._sources)
+                       and self._assembly[rid][1] != link[1] and link[1] not in self._sources}
+
+    def _repoint_members(self) -> set[int | None]:
+        """Members not written again (an earlier version of a revised page) that point at a dropped
+        assembled report point at the report that replaced it; returns the years to rewrite."""
+        years: set[int | None] = set()
+        base = f"{self.root}/reports"
+        if not self._stale or not self.fs.exists(base):
+            return years
+        for part in sorted(self.fs.glob(f"{base}/report_year=*/part-0.parquet")):
+            with self.fs.open(part, "rb") as fh:
+                t = _conformed(fh, TABLES["reports"]).select(["report_id", "assembly", "assembled_into"])
+            for rid, how, into in zip(*(t.column(i).to_pylist() for i in range(3)), strict=True):
+                if how == "member" and into in self._stale and rid not in self._sources and self._stale[into]:
+                    self._kept[rid] = ("member", self._stale[into])
+                    years.add(_year(part.rsplit("/", 2)[-2]))
+        return years
 
     def close(self) -> WriteStats:
         self._spill()
         existing = self._existing_years()
-        new_ids = pa.array(sorted(set(self._sources) | self._stale), pa.string())
+        new_ids = pa.array(sorted(set(self._sources) | set(self._stale)), pa.string())
         replaced = sum(1 for rid in self._sources if rid in existing)
         touched = ({y for _, y in self._sources.values()} | {existing[r] for r in self._sources if r in existing}
                    | {existing[r] for r in self._stale if r in existing})
-        touched |= self._stale_years()
+        touched |= self._stale_years() | self._repoint_members()
         moves: list[tuple[str, str]] = []  # (temporary, final); "" temporary: remove the final file
         for name, schema in TABLES.items():  # reports last: a visible report has all its rows
             table_moves: list[tuple[str, str]] = []

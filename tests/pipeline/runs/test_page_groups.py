@@ -136,3 +136,17 @@ def test_the_crawl_job_assembles_a_page_and_its_attachments(portal: tuple[Host, 
     finally:
         store.close()
     assert [(r.year, r.status, r.n_reports) for r in rows] == [(g.report_year, "found", 1)]
+
+    # The page is revised (a later version, same attachments): the group is assembled from the new
+    # version, and the earlier version, not extracted again, follows its group to the new assembled report.
+    assert b"</body>" in page
+    host.routes[PAGE] = Resp(body=page.replace(b"</body>", "<p>（2024年3月5日更正）</p></body>".encode(), 1))
+    run_job(data, sources)
+    ds = open_dataset(data.root / "dataset")
+    whole = ds.reports[ds.reports["assembly"] == "assembled"]
+    assert len(whole) == 1 and whole["report_id"].iloc[0] != second
+    third = whole["report_id"].iloc[0]
+    pages = ds.reports[(ds.reports["url"] == host.url(PAGE)) & (ds.reports["assembly"] == "member")]
+    assert len(pages) == 2 and set(pages["assembled_into"]) == {third}
+    members = ds.reports[ds.reports["assembly"] == "member"]
+    assert set(members["assembled_into"]) == {third}, "a member points at an assembled report that is gone"
