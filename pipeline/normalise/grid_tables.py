@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.model import Cell, Table, new_cell
@@ -53,15 +53,18 @@ def _leaf_match(table: str, label: str) -> str | None:
     return (_match(table, "row", rest) if rest else None) or code
 
 
-def _row_code(table: str, labels: list[str]) -> str | None:
+def _row_code(table: str, labels: list[str], after: str | None = None) -> str | None:
+    """The row code of a printed row's labels; `after` is the row read just before it in the same
+    table, the parent of a numbered leaf printed without its group cell (a table cut into pieces)."""
     if not labels:
         return None
     last, joined = labels[-1], "".join(labels)
     if table == "t3":
-        if re.fullmatch(r"3\.?其他", last) and "其他处理" in joined:
+        under_other = "其他处理" in joined or (after or "").startswith("t3.r3.6")
+        if re.fullmatch(r"3\.?其他", last) and under_other:
             return "t3.r3.6.3"
         if last in {"其他", "3.其他"}:
-            return "t3.r3.6.3" if "其他处理" in joined else None
+            return "t3.r3.6.3" if under_other else None
     code = _leaf_match(table, last)
     if code is None and table != "t3":
         code = _match(table, "row", joined)
@@ -77,14 +80,14 @@ class GridRead:
     headers: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _table_of_row(labels: list[str], current: str | None) -> str | None:
+def _table_of_row(labels: list[str], current: str | None, after: str | None = None) -> str | None:
     joined = "".join(labels)
     if _CAPTION.search(joined):
         return "t2"
     order = [current] if current else []
     order += [t for t in ("t3", "t2", "t4") if t != current]
     for t in order:
-        if t and _row_code(t, labels):
+        if t and _row_code(t, labels, after if t == current else None):
             return t
     return None
 
@@ -112,10 +115,13 @@ class Context:
     header_rows: tuple[tuple[str, ...], ...] = ()
     colmap_of: str | None = None
     """The table whose header set `colmap`: another table's rows never read through it."""
+    last_row: str | None = None
+    """The row code read last in `current` (a leaf's parent when its group cell is not printed)."""
 
     def moved_to(self, table: str | None) -> Context:
         """The same header context, now reading rows of `table` (the stacked header rows end)."""
-        return Context(table, self.colmap, self.t4map, (), self.colmap_of)
+        return Context(table, self.colmap, self.t4map, (), self.colmap_of,
+                       self.last_row if table == self.current else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +225,7 @@ def header_to_context(row: GridRow, ctx: Context, table_code: str) -> Context:
     above = ctx.header_rows if ctx.current == table_code else ()
     rows = (*above, row.texts)
     colmap, t4map = _colmap(table_code, [list(r) for r in rows])
-    return Context(table_code, colmap, t4map, rows, table_code)
+    return Context(table_code, colmap, t4map, rows, table_code, ctx.last_row if table_code == ctx.current else None)
 
 
 def labels_of(row: GridRow) -> tuple[list[str], frozenset[int]]:
@@ -229,7 +235,7 @@ def labels_of(row: GridRow) -> tuple[list[str], frozenset[int]]:
 
 
 def data_row(row: GridRow, ctx: Context, table_code: str, labels: list[str], label_cols: frozenset[int]) -> DataRow | None:
-    code = _row_code(table_code, labels)
+    code = _row_code(table_code, labels, ctx.last_row)
     if code is None:
         return None
     cols: Mapping[int, str] = ctx.colmap if table_code != "t4" and ctx.colmap_of == table_code else {}
@@ -262,11 +268,12 @@ def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
         return ctx, HeaderRow(header_table, frozenset(ctx.colmap.values()))
     ctx = ctx.moved_to(ctx.current)
     labels, label_cols = labels_of(row)
-    table_code = _table_of_row(labels, ctx.current)
+    table_code = _table_of_row(labels, ctx.current, ctx.last_row)
     if table_code is None:
         return ctx, (T4Values(row, ctx.t4map) if _t4_value_row(row, ctx, labels) else None)
     ctx = ctx.moved_to(table_code)
-    return ctx, data_row(row, ctx, table_code, labels, label_cols)
+    role = data_row(row, ctx, table_code, labels, label_cols)
+    return (replace(ctx, last_row=role.code) if role else ctx), role
 
 
 def rows_to_roles(rows: Iterable[GridRow]) -> Iterator[Role]:
