@@ -36,7 +36,7 @@ def pages_of(data: bytes) -> int:
 
 
 def main() -> int:
-    from tests.pipeline.test_generated import compare, hard_failures
+    from tests.truth import compare, hard_failures
 
     from pipeline.normalise.document import normalise
     from tests.extractors.test_ocr import SCANNED

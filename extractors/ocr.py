@@ -25,11 +25,12 @@ import numpy.typing as npt
 
 from .errors import DocumentTooLarge, MalformedDocument, NoContent, UnsupportedMediaType
 from .model import BBox, Block, Document, SourceRef, TextBlock
+from .ocr_photo import frontal
 from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
 NAME = "ocr"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 Gray = npt.NDArray[np.uint8]
 
@@ -214,9 +215,11 @@ def find_rules(gray: Gray, boxes: Sequence[OcrBox], text_height: float) -> list[
     h_mask = _line_mask(ink, k_h, horizontal=True)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(h_mask, connectivity=8)
     for i in range(1, n):
-        x, y, w, h = (int(v) for v in stats[i][:4])
+        x, y, w, h, area = (int(v) for v in stats[i][:5])
         mid = y + h / 2
-        if w >= k_h and h <= thin and not any(
+        # Thickness as ink per unit of length, not the bounding box: a rule left a little slanted
+        # (a photo's residual tilt) spans several pixel rows end to end, yet is one pixel thick.
+        if w >= k_h and area / w <= thin and h <= 4 * thin and not any(
                 e[0] - tol <= x and x + w <= e[2] + tol and e[1] < mid < e[3] for e in extents):
             out.append(Rule(x0=x, top=mid, x1=x + w, bottom=mid))
         else:
@@ -339,6 +342,7 @@ def image_to_page(gray: Gray, *, number: int, scale: float = 1.0, engine: OcrEng
                   settings: OcrSettings | None = None) -> Page:
     """One grey page image → `Page` in units of `scale` per pixel (72/dpi gives PDF points)."""
     s = settings or OcrSettings()
+    gray = frontal(gray)
     ink = binarise(gray)
     angle = skew_angle(ink, s.max_skew)
     if abs(angle) >= 0.05:

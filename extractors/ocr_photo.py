@@ -1,0 +1,108 @@
+"""Phone photos of a page → a flat, frontal page image, before anything is read off it.
+
+A photo differs from a scan in two ways that defeat a table reader: the light falls unevenly (a
+shadow across the page moves Otsu's threshold, so one side's ink drowns or its paper turns to ink),
+and the page is seen at an angle (its rules converge, so a column's cells drift into the next
+column down the page). The first is undone by dividing by the paper's own brightness, estimated
+by a closing that removes the ink; the second by finding the sheet's four corners against the
+darker surround and warping them back to a rectangle. A scan, evenly lit and filling the frame,
+passes both unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Gray = npt.NDArray[np.uint8]
+
+UNEVEN = 24
+"""Spread (grey levels, 5th to 95th percentile) of the paper's brightness above which it is flattened."""
+MIN_SHEET = 0.35
+"""Share of the frame a sheet must cover to be taken as the page."""
+
+
+def _cv2() -> Any:
+    import cv2
+
+    return cv2
+
+
+def paper(gray: Gray) -> Gray:
+    """The paper's brightness at every pixel (ink closed over), estimated on a quarter-size copy."""
+    cv2 = _cv2()
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(w // 4, 1), max(h // 4, 1)), interpolation=cv2.INTER_AREA)
+    k = max(5, min(small.shape) // 30) | 1
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    closed = cv2.medianBlur(closed, k if k <= 255 else 255)
+    return np.asarray(cv2.resize(closed, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+
+
+def even_light(gray: Gray, sheet: npt.NDArray[np.bool_] | None = None) -> Gray:
+    """Divide by the paper's brightness where it varies across the sheet; otherwise unchanged."""
+    bg = paper(gray)
+    inside = bg[sheet] if sheet is not None and sheet.any() else bg.ravel()
+    lo, hi = np.percentile(inside, [5, 95])
+    if hi - lo < UNEVEN:
+        return gray
+    flat = gray.astype(np.float32) * (float(hi) / np.maximum(bg.astype(np.float32), 1.0))
+    return np.asarray(np.clip(flat, 0, 255), dtype=np.uint8)
+
+
+def sheet_corners(gray: Gray) -> npt.NDArray[np.float32] | None:
+    """The four corners of the sheet (tl, tr, br, bl) when the photo shows it against a darker
+    surround, else None (a scan, or a page that fills the frame)."""
+    cv2 = _cv2()
+    h, w = gray.shape
+    f = 800 / max(h, w)
+    small = cv2.resize(gray, (max(int(w * f), 1), max(int(h * f), 1)), interpolation=cv2.INTER_AREA)
+    # The sheet is brighter than the surround the frame's edges show, however a shadow falls (Otsu
+    # would split a shadowed sheet in two). A median, not the paper estimate's closing, removes the
+    # ink: a closing would also close over the thin strips of surround along the frame.
+    bg = cv2.medianBlur(small, max(5, min(small.shape) // 40) | 1)
+    edge = np.concatenate([bg[0], bg[-1], bg[:, 0], bg[:, -1]])
+    surround, sheet = float(np.median(edge)), float(np.percentile(bg, 95))
+    if sheet - surround < 2 * UNEVEN:
+        return None
+    mask = np.asarray((bg > surround + 0.35 * (sheet - surround)) * 255, dtype=np.uint8)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    area = cv2.contourArea(hull)
+    if area < MIN_SHEET * small.shape[0] * small.shape[1]:
+        return None
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float32)
+    if len(quad) != 4:
+        return None
+    corners: npt.NDArray[np.float32] = (_ordered(quad) / f).astype(np.float32)
+    margin = 0.004 * max(h, w)
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    if np.all(np.abs(corners - frame) <= margin):
+        return None
+    return corners
+
+
+def _ordered(quad: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    s, d = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
+    return np.array([quad[s.argmin()], quad[d.argmin()], quad[s.argmax()], quad[d.argmax()]], dtype=np.float32)
+
+
+def frontal(gray: Gray) -> Gray:
+    """The photo as a flat, evenly lit, frontal page. Boxes read on a warped photo are in the
+    frontal page's pixels (the sheet's corners are the frame), not the photo's."""
+    cv2 = _cv2()
+    corners = sheet_corners(gray)
+    if corners is None:
+        return even_light(gray)
+    tl, tr, br, bl = corners
+    width = round(float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = round(float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    forward = cv2.getPerspectiveTransform(corners, target)
+    page = cv2.warpPerspective(gray, forward, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return even_light(np.asarray(page, dtype=np.uint8))
