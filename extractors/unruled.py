@@ -150,22 +150,24 @@ class _Group:
     def take(self, line: Line, sandwiched: bool) -> bool:
         """Join `line` when it continues this row: a wrapped label, or wrapped numbers."""
         ps = pieces(line)
-        nums = [p for p in ps if _band_of(p, self.bands) is not None]
-        if any(not p.numeric for p in nums) or any(p.numeric for p in ps if p not in nums):
-            return False
-        marks = [_band_of(p, self.bands) for p in nums]
-        if nums and not all(b is not None and self._fills(b) for b in marks):
-            if len(nums) < len(ps) or any(b is not None and b not in self.cells for b in marks):
-                self.reasons.append(f"a number piece below the row has no number above it to continue: {line.text!r}")
-            return False
-        if not nums and not sandwiched:
-            return False
-        for p in ps:
-            b = _band_of(p, self.bands)
-            if b is not None:
-                self.cells[b].append(p)
-            else:
+        marks = [_band_of(p, self.bands) for p in ps]
+        if any(p.numeric != (b is not None) for p, b in zip(ps, marks, strict=True)):
+            return False  # text in a band or a number outside them: not a continuation
+        bands = [b for b in marks if b is not None]
+        if not bands:
+            return sandwiched and self._join(ps, marks, line)
+        if all(self._fills(b) for b in bands):
+            return self._join(ps, marks, line)
+        if len(bands) == len(ps):
+            self.reasons.append(f"a number piece below the row has no number above it to continue: {line.text!r}")
+        return False
+
+    def _join(self, ps: list[Piece], marks: list[int | None], line: Line) -> bool:
+        for p, b in zip(ps, marks, strict=True):
+            if b is None:
                 self._label(p)
+            else:
+                self.cells[b].append(p)
         self.lines.append(line)
         return True
 
