@@ -25,7 +25,7 @@ from .pages import Glyph, Page, Rule, segment_to_rule
 from .reading import layouts_to_blocks, page_layout
 
 NAME = "ofd"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 

@@ -23,7 +23,7 @@ from .pages import Glyph, Page, Rule, rect_to_rules, segment_to_rule, text_quali
 from .reading import PageLayout, layouts_to_blocks, page_layout
 
 NAME = "pdf"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 _BOLD = re.compile(r"bold|black|heavy|hei|黑", re.I)
 

@@ -17,6 +17,7 @@ from typing import Literal
 from .layout_tables import PageGrid, continues, inside, median_size, page_to_grids, stitch
 from .model import Block, Cell, Table, TextBlock
 from .pages import Line, Page, glyphs_to_lines, is_page_number
+from .unruled import join_wrapped
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)])")
 _SENTENCE_END = re.compile(r"[。！？!?]$")
@@ -119,7 +120,7 @@ def page_layout(page: Page, *, body: float | None = None) -> PageLayout:
     tables = [g for g in grids if not g.is_text_box]
     free = [g for g in page.glyphs if not any(inside(g, t) for t in tables)]
     size = median_size(free, size)
-    lines = [ln for ln in glyphs_to_lines(free) if ln.text and not _furniture(ln, page)]
+    lines = join_wrapped([ln for ln in glyphs_to_lines(free) if ln.text and not _furniture(ln, page)])
     paras = _paragraphs(lines, page, body or size, page.number == 1)
     items: list[_Para | PageGrid] = [*paras, *tables]
     items.sort(key=lambda it: it.bbox[1] if isinstance(it, _Para) else it.top)

@@ -223,8 +223,11 @@ def read_t3(flat: Flat, start: int, end: int) -> TableRead:
         if m is None:
             continue
         nxt = next((find_label(flat, "t3", s.code, cursor, end) for s in specs[i + 1 : i + 3]), None)
-        if nxt is not None and nxt.start < m.start and spec.is_data:
-            continue  # this label is missing here; a later row's label comes first
+        if nxt is not None and nxt.start < m.start:
+            # A data label missing here, or a group label printed after its first row (a spanning
+            # label cell of an unruled table spreads its text over the rows it spans): either
+            # way a later row's label comes first, so the cursor must not jump past it.
+            continue
         matches.append(m)
         cursor = m.end
     runs: dict[str, tuple[str, int, int]] = {}

@@ -16,9 +16,6 @@ OPEN: dict[str, str] = {
         "'Cannot yet unify dictionaries with nulls', upstream pandas-dev/pandas#55400 (pyarrow's partition discovery, then "
         "its to_pandas); pyarrow, DuckDB, polars and Spark read it; the layout keeps the Hive standard null marker, "
         "and the README gives the pandas call (partition type given) that reads it",
-    "tests/blind/renderings/test_renderings.py::test_cells[g07-pdf_unruled-hybrid]":
-        "#13: an unruled PDF table whose row labels wrap to two lines: those rows are null with a reason "
-        "(144/186 exact, 0 wrong); needs columns rebuilt from text alignment in extractors/layout_tables.py",
 }
 
 
