@@ -30,7 +30,7 @@ from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
 NAME = "ocr"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 
 Gray = npt.NDArray[np.uint8]
 
