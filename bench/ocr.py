@@ -36,13 +36,12 @@ def pages_of(data: bytes) -> int:
 
 
 def main() -> int:
-    from tests.truth import compare, hard_failures
-
     from pipeline.normalise.document import normalise
     from tests.extractors.test_ocr import SCANNED
     from tests.generator.pdf import PDF_N, PDF_SEED, pdf_corpus, shared_cache
     from tests.generator.scan import scan_pdf, scan_style
     from tests.generator.truth import generate
+    from tests.truth import compare, hard_failures
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--keys", nargs="*", default=list(SCANNED), help="report keys to scan, or 'all' (default: the tests')")
