@@ -137,11 +137,12 @@ def tables_workbook(report: ModelReport, tables: Sequence[str]) -> bytes:
     wb.properties.created = wb.properties.modified = dt.datetime(2024, 1, 20, 8, 0, 0)
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip(buf.getvalue())
+    return fixed_zip(buf.getvalue())
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same package with fixed member times (openpyxl stamps the wall clock), so bytes repeat."""
+def fixed_zip(data: bytes) -> bytes:
+    """The same OOXML package with fixed member times and `modified` stamp (openpyxl and python-docx
+    stamp the wall clock), so the bytes, and the report id, repeat."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():

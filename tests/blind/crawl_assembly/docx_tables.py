@@ -8,7 +8,6 @@ values of the model report.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Sequence
 
 from bs4 import BeautifulSoup
@@ -17,6 +16,7 @@ from docx.oxml.ns import qn
 
 from tests.blind.assembly import html_pages
 from tests.blind.assembly.model import ModelReport
+from tests.blind.assembly.workbooks import fixed_zip
 
 CAPTIONS = {"t2": ("二、主动公开政府信息情况", html_pages.table2_html),
             "t3": ("三、收到和处理政府信息公开申请情况", html_pages.table3_html),
@@ -62,15 +62,4 @@ def tables_docx(report: ModelReport, tables: Sequence[str]) -> bytes:
     doc.core_properties.author = "Administrator"
     buf = io.BytesIO()
     doc.save(buf)
-    return _fixed_zip(buf.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same package with fixed member times, so the bytes (and the report id) repeat."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 20, 8, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return fixed_zip(buf.getvalue())
