@@ -276,7 +276,7 @@ class DatasetWriter:
     def _whole_table(self, name: str, moves: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """A table the dataset does not have yet arrives as one folder rename, complete."""
         final = f"{self.root}/{name}"
-        if self.fs.exists(final) or not moves or any(not tmp for tmp, _ in moves):
+        if not _renames_folders(self.fs) or self.fs.exists(final) or not moves or any(not tmp for tmp, _ in moves):
             return moves
         return [(f"{self._staging}/commit/{name}", final)]
 
@@ -352,6 +352,14 @@ JOURNAL = ".commit.json"
 """The renames of a merge being committed (present only while they run, or after a kill)."""
 
 
+def _renames_folders(fs: fsspec.AbstractFileSystem) -> bool:
+    """Whether a folder can be moved as one: on a disk (and in memory) yes; an object store (s3://,
+    gs://, …) has no folders, only keys, so there every file is moved on its own (the journal still
+    lists them all, and the next writer rolls a cut burst forward)."""
+    protocols = (fs.protocol,) if isinstance(fs.protocol, str) else tuple(fs.protocol)
+    return bool({"file", "local", "memory"} & set(protocols))
+
+
 def _apply(fs: fsspec.AbstractFileSystem, moves: list[tuple[str, str]]) -> None:
     for tmp, final in moves:
         if not tmp:
@@ -370,10 +378,20 @@ def roll_forward(fs: fsspec.AbstractFileSystem, root: str) -> None:
             moves = [tuple(m) for m in json.loads(fh.read() or "[]")]
         _apply(fs, moves)
         fs.rm(journal)
+        # The writer that staged these moves is finished with its staging folder either way.
+        for staging in sorted({s for tmp, _ in moves if (s := _staging_of(root, tmp))}):
+            if fs.exists(staging):
+                fs.rm(staging, recursive=True)
     for tmp in fs.glob(f"{root}/*/report_year=*/.part-0.parquet.*.tmp"):
         pid = tmp.rsplit(".", 2)[-2]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             fs.rm(tmp)
+
+
+def _staging_of(root: str, tmp: str) -> str | None:
+    """The `.staging-PID` folder a journal's move came from (None for a deletion)."""
+    head = tmp[len(root) + 1:].split("/", 1)[0] if tmp.startswith(f"{root}/") else ""
+    return f"{root}/{head}" if head.startswith(".staging-") else None
 
 
 def _alive(pid: int) -> bool:
