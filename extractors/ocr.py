@@ -30,7 +30,7 @@ from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
 NAME = "ocr"
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 Gray = npt.NDArray[np.uint8]
 
@@ -228,8 +228,9 @@ def find_rules(gray: Gray, boxes: Sequence[OcrBox], text_height: float) -> list[
     v_mask = _line_mask(_erase_text(ink, h_mask, boxes, text_height), k_v, horizontal=False)
     n, _, stats, _ = cv2.connectedComponentsWithStats(v_mask, connectivity=8)
     for i in range(1, n):
-        x, y, w, h = (int(v) for v in stats[i][:4])
-        if h >= k_v and w <= thin:
+        x, y, w, h, area = (int(v) for v in stats[i][:5])
+        # As for horizontals: thin in ink per length, and no more slanted than a photo's few degrees.
+        if h >= k_v and area / h <= thin and w <= thin + 0.05 * h:
             out.append(Rule(x0=x + w / 2, top=y, x1=x + w / 2, bottom=y + h))
     return out
 
@@ -422,7 +423,7 @@ def _marks(text: str) -> bool:
 def _digit_like(text: str) -> bool:
     t = text.replace("\n", "")
     return bool(t.strip()) and len(t) <= 16 and all(ch in _DIGIT_LIKE or _marks(ch) for ch in t) and any(
-        ch.isdigit() or ch in "oOQDaIl|。○〇口" for ch in t)
+        ch.isdigit() or ch in "oOQDaIl|。○〇口SsBg" for ch in t)
 
 
 def _ink_crop(gray: Gray, box: tuple[int, int, int, int], text_height: float) -> Gray | None:
@@ -472,6 +473,123 @@ def _ink_crop(gray: Gray, box: tuple[int, int, int, int], text_height: float) ->
     return np.asarray(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255), dtype=np.uint8)
 
 
+def marks_apart(crop: Gray) -> list[tuple[int, int]]:
+    """The x-ranges of the separate full-height marks of a number's crop (digits, not points).
+
+    Pieces that overlap across x are one mark (a digit broken by JPEG stays one); a point, comma
+    or minus is too short to count.
+    """
+    cv2 = _cv2()
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return []
+    tallest = max(int(st[3]) for st in stats[1:])
+    spans = sorted((int(st[0]), int(st[0] + st[2])) for st in stats[1:] if st[3] >= 0.5 * tallest)
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def spaced(crop: Gray, marks: Sequence[tuple[int, int]]) -> Gray:
+    """The crop with paper put between its marks, so each is read as a character of its own."""
+    gap = np.full((crop.shape[0], max(3, round(0.3 * crop.shape[0]))), 255, dtype=np.uint8)
+    cuts = [(a + b) // 2 for (_, a), (b, _) in itertools.pairwise(marks)]
+    parts = [crop[:, lo:hi] for lo, hi in itertools.pairwise([0, *cuts, crop.shape[1]])]
+    return np.hstack([p for part in parts for p in (part, gap)][:-1])
+
+
+def leading_minus(crop: Gray) -> int | None:
+    """Where the digits start, if a minus sign stands before them (else None).
+
+    A minus is a short stroke at mid-height left of the digits; blurred, it touches the first
+    digit and the recogniser reads the pair as one odd digit ("-6" as "6"). Found by the ink's
+    column profile, so the digits can be read without it and the sign put back.
+    """
+    cv2 = _cv2()
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    inked = ink > 0
+    rows = np.flatnonzero(inked.any(axis=1))
+    cols = np.flatnonzero(inked.any(axis=0))
+    if rows.size == 0:
+        return None
+    top, height = int(rows[0]), float(rows[-1] - rows[0] + 1)
+    stub = 0
+    for x in range(int(cols[0]), int(cols[-1]) + 1):
+        ys = np.flatnonzero(inked[:, x])
+        if ys.size == 0:
+            if stub:
+                continue  # paper between the sign and the digits
+            return None
+        extent, centre = (ys[-1] - ys[0] + 1) / height, ((ys[0] + ys[-1]) / 2 - top) / height
+        if extent > 0.3:  # the first digit begins (full height further on: the ink's own height)
+            return x if 0.25 * height <= stub <= 0.9 * height else None
+        if not 0.3 <= centre <= 0.75:
+            return None
+        stub += 1
+    return None
+
+
+def read_signed(crops: Sequence[Gray], engine: OcrEngine) -> list[tuple[str, float]]:
+    """Number crops read with their sign: a minus found on paper is cut off before reading (the
+    digits then read cleanly) and put back in front of what is read."""
+    starts = [leading_minus(c) for c in crops]
+    bare = [c if x is None else np.where(np.arange(c.shape[1]) < x, 255, c).astype(np.uint8)
+            for c, x in zip(crops, starts, strict=True)]
+    readings = _accounted(bare, engine.read_numbers(bare), engine)
+    return [(f"-{text.lstrip('-')}", conf) if x is not None and text.lstrip("-")[:1].isdigit() else (text, conf)
+            for (text, conf), x in zip(readings, starts, strict=True)]
+
+
+def _accounted(crops: Sequence[Gray], readings: list[tuple[str, float]],
+               engine: OcrEngine) -> list[tuple[str, float]]:
+    """Each reading checked against the marks on paper: fewer digits than separate marks means the
+    recogniser ran two alike together ("11" as "1", a CTC decoder's repeat) or lost one. Such a
+    crop is read again with its marks set apart; a reading that still leaves a mark out is kept
+    with no confidence (null, with a reason), never as a shorter number.
+    """
+    out = list(readings)
+    short: list[tuple[int, list[tuple[int, int]]]] = []
+    for i, (text, _) in enumerate(readings):
+        marks = marks_apart(crops[i]) if any(ch.isdigit() for ch in text) else []
+        if len(marks) > _tall(text):
+            short.append((i, marks))
+        elif marks and _too_wide(crops[i], marks, text):
+            out[i] = (text, 0.0)  # two digits run together in the ink: no spacing can part them
+    again = engine.read_numbers([spaced(crops[i], marks) for i, marks in short])
+    for (i, marks), (text, conf) in zip(short, again, strict=True):
+        ok = _tall(text) == len(marks) and not _too_wide(crops[i], marks, text)
+        out[i] = (text, conf) if ok else (readings[i][0], 0.0)
+    return out
+
+
+def _tall(text: str) -> int:
+    """The characters of a number that stand full height on paper (not a point, comma or minus)."""
+    return sum(ch.isdigit() or ch in "/元万" for ch in text)
+
+
+def _too_wide(crop: Gray, marks: Sequence[tuple[int, int]], text: str) -> bool:
+    """Ink wider than the characters read can fill: a digit the reading left out.
+
+    Widths are in units of the ink's height; a digit is at most about 0.85 of it wide in any
+    common face (blur included), a "1" under 0.5; allowances are generous, so only a missing
+    character, never a wide font, trips it.
+    """
+    cv2 = _cv2()
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = np.flatnonzero(ink.any(axis=1))
+    height = float(rows[-1] - rows[0] + 1) if rows.size else 0.0
+    if height <= 0:
+        return False
+    room = sum(0.6 if ch == "1" else 1.3 if ch in "元万" else 1.0 for ch in text if _tall(ch))
+    room += 0.35 * sum(1 for ch in text if ch in ".,")
+    return (marks[-1][1] - marks[0][0]) / height > room + 0.15 * max(0, _tall(text) - 1)
+
+
 def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> Page:
     """Table cells that read as a number (or hold ink OCR missed) re-read with digits only."""
     from .layout_tables import page_to_grids
@@ -502,7 +620,7 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
             crops.append(crop)
     if not crops:
         return page
-    readings = engine.read_numbers(crops)
+    readings = read_signed(crops, engine)
     glyphs = [g for g in page.glyphs if not any(t[0] <= g.cx <= t[2] and t[1] <= g.cy <= t[3] for t in targets)]
     for (x0, top, x1, bottom), (read, conf) in zip(targets, readings, strict=True):
         text = read.rstrip(".-/").lstrip("./")

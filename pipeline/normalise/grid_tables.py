@@ -8,6 +8,7 @@ labels of the spanning group cells as context.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -42,10 +43,35 @@ def _cell_rows(table: str) -> frozenset[str]:
     return frozenset(row for era in ("2019", "2021") for row, _ in cells_for(table, era))
 
 
+_NUMBERING = re.compile(r"^(?:\d+\.?|[(（]?[一二三四五六七八九十]+[)）、.]?)")
+FUZZY_MIN = 0.85
+"""How alike a row label must be to one template label (and by how much more than to any other)
+to take its code when no alias occurs in it whole: an OCR'd label that lost or misread a character."""
+
+
+@lru_cache(maxsize=1 << 14)
+def _fuzzy_match(table: str, label: str) -> str | None:
+    """The code of the one long template label `label` is a misreading of (difflib's ratio)."""
+    text = _NUMBERING.sub("", label)
+    if table != "t3" or len(text) < 6:
+        return None
+    scores: dict[str, float] = {}
+    for code, alias in aliases(table, "row"):
+        if len(alias) >= 6:
+            ratio = difflib.SequenceMatcher(None, text, alias, autojunk=False).ratio()
+            scores[code] = max(scores.get(code, 0.0), ratio)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < FUZZY_MIN:
+        return None
+    if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - 0.1:
+        return None
+    return ranked[0][0]
+
+
 def _leaf_match(table: str, label: str) -> str | None:
     """The row code of a label cell; a group heading joined to its first leaf in one cell (converters
     flatten a row-spanning cell into the row's first label: 三、本年度办理结果（一）予以公开) is the leaf."""
-    code = _match(table, "row", label)
+    code = _match(table, "row", label) or _fuzzy_match(table, label)
     if code is None or code in _cell_rows(table):
         return code
     alias = max((a for c, a in aliases(table, "row") if c == code and a in label), key=len)
@@ -228,9 +254,13 @@ def header_to_context(row: GridRow, ctx: Context, table_code: str) -> Context:
     return Context(table_code, colmap, t4map, rows, table_code, ctx.last_row if table_code == ctx.current else None)
 
 
-def labels_of(row: GridRow) -> tuple[list[str], frozenset[int]]:
-    """The row's label texts and the slots they sit in (cells that are not values)."""
-    labelled = [c for c in row.anchors if c.text.strip() and not _is_value(c.text)]
+def labels_of(row: GridRow, value_cols: frozenset[int] = frozenset()) -> tuple[list[str], frozenset[int]]:
+    """The row's label texts and the slots they sit in: cells that are not values, left of the
+    first value and outside the columns the header gave values (a cell among the numbers that
+    reads as no number, OCR's "S" for a 5, is an unreadable value, not a label hiding the row)."""
+    first = min((c.col for c in row.anchors if c.text.strip() and _is_value(c.text)), default=None)
+    labelled = [c for c in row.anchors if c.text.strip() and not _is_value(c.text)
+                and (first is None or c.col < first) and c.col not in value_cols]
     return [norm(c.text) for c in labelled], frozenset(c.col for c in labelled)
 
 
@@ -267,7 +297,7 @@ def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
         ctx = header_to_context(row, ctx, header_table)
         return ctx, HeaderRow(header_table, frozenset(ctx.colmap.values()))
     ctx = ctx.moved_to(ctx.current)
-    labels, label_cols = labels_of(row)
+    labels, label_cols = labels_of(row, frozenset(ctx.colmap) if ctx.colmap_of == ctx.current else frozenset())
     table_code = _table_of_row(labels, ctx.current, ctx.last_row)
     if table_code is None:
         return ctx, (T4Values(row, ctx.t4map) if _t4_value_row(row, ctx, labels) else None)

@@ -1,0 +1,61 @@
+"""Numbers read from cell crops of phone photos (crops cut from the blind photo corpus, truth known):
+a minus blurred into its digit, two "1"s the recogniser runs together, ink wider than the reading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from extractors.ocr import RapidEngine, find_rules, leading_minus, read_signed
+from tests.conftest import FIXTURES
+
+CROPS = FIXTURES / "ocr" / "crops"
+
+
+def crop(name: str) -> np.ndarray:
+    return np.asarray(Image.open(CROPS / f"{name}.png").convert("L"), dtype=np.uint8)
+
+
+@pytest.fixture(scope="module")
+def engine() -> RapidEngine:
+    return RapidEngine()
+
+
+@pytest.mark.parametrize("name", ["minus6_a", "minus6_b", "minus6_c"])
+def test_a_minus_touching_its_digit_is_kept(engine: RapidEngine, name: str) -> None:
+    """Read plainly, these give "6" (0.57, 0.95) and "-6" (0.60): a wrong number or a null."""
+    assert leading_minus(crop(name)) is not None
+    text, conf = read_signed([crop(name)], engine)[0]
+    assert text == "-6" and conf >= 0.9
+
+
+def test_two_ones_set_apart_are_both_read(engine: RapidEngine) -> None:
+    """CTC decoding merges a repeated character: "11" read as "1" (0.96) until the marks are spaced."""
+    assert read_signed([crop("n11_apart")], engine)[0][0] == "11"
+
+
+def test_ink_wider_than_the_reading_is_never_a_sure_number(engine: RapidEngine) -> None:
+    """The two "1"s touch, so they cannot be spaced: "1" at 0.99 would be a wrong number."""
+    text, conf = read_signed([crop("n11_joined")], engine)[0]
+    assert text == "11" or conf < 0.9
+
+
+@pytest.mark.parametrize(("name", "want"), [("n317", "317"), ("n0", "0"), ("n24252.31", "24252.31"),
+                                            ("n481", "481")])
+def test_plain_numbers_are_unchanged(engine: RapidEngine, name: str, want: str) -> None:
+    assert leading_minus(crop(name)) is None
+    text, conf = read_signed([crop(name)], engine)[0]
+    assert text == want and conf >= 0.9
+
+
+def test_a_slanted_column_rule_is_a_rule() -> None:
+    """A photo's residual tilt: a 600-pixel column rule drifting 12 pixels is still one rule."""
+    gray = np.full((700, 400), 255, dtype=np.uint8)
+    for y in range(50, 650):
+        x = 200 + (y - 50) * 12 // 600
+        gray[y, x:x + 3] = 40
+    verticals = [r for r in find_rules(gray, [], 26.0) if not r.horizontal]
+    assert len(verticals) == 1 and verticals[0].bottom - verticals[0].top >= 590
+    assert 200 <= verticals[0].x0 <= 215
+
