@@ -146,7 +146,7 @@ def test_pdf_cell_opens_its_page_with_the_box_drawn(server: str, browser: Any) -
             _open_cell(w, server, rid, key)
             hl = w.page.wait_for_selector("#source #source-highlight")
             img = w.page.wait_for_selector("#source img#source-page")
-            w.page.wait_for_function("document.getElementById('source-page').complete")
+            w.page.wait_for_function("() => document.getElementById('source-page').complete")
             api = _api(server, f"/api/reports/{rid}/cells/{key}")["source"]
             assert hl.get_attribute("data-bbox") == ",".join(f"{v:g}" for v in api["bbox"])
             assert hl.get_attribute("data-page") == str(api["page"])
@@ -189,7 +189,7 @@ def _scan_check(server: str, browser: Any, source: str, unit: str, scale: float,
                 w = Watched(browser)
                 _open_cell(w, server, rid, key)
                 hl = w.page.wait_for_selector("#source #source-highlight")
-                w.page.wait_for_function("document.getElementById('source-page').complete")
+                w.page.wait_for_function("() => document.getElementById('source-page').complete")
                 assert hl.get_attribute("data-bbox") == ",".join(f"{v:g}" for v in src["bbox"])
                 w.clean()
                 w.page.close()
