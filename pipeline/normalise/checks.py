@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pipeline.normalise.report import CellValue, Check, SectionText, Severity
 from pipeline.template.codebook import T3_COLS, T4_COLS, T4_ROWS, t3_leaves, t3_rows
@@ -32,10 +32,23 @@ def _val(cells: Cells, key: tuple[str, str, str]) -> float | None:
     return None
 
 
-def _sum_check(rule: str, scope: str, cells: Cells, lhs: Iterable[tuple[str, str, str]],
-               rhs: Iterable[tuple[str, str, str]], severity: Severity = "hard") -> Check:
-    lv = [_val(cells, k) for k in lhs]
-    rv = [_val(cells, k) for k in rhs]
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One sum identity instance: the cells of `lhs` add up to the cells of `rhs`."""
+
+    rule: str
+    scope: str
+    lhs: tuple[Key, ...]
+    rhs: tuple[Key, ...]
+
+
+def identity_check(identity: Identity, cells: Cells, severity: Severity = "hard") -> Check:
+    rule, scope = identity.rule, identity.scope
+    lv = [_val(cells, k) for k in identity.lhs]
+    rv = [_val(cells, k) for k in identity.rhs]
     if any(v is None for v in lv + rv):
         n_missing = sum(v is None for v in lv + rv)
         known_l = sum(v for v in lv if v is not None)
@@ -49,34 +62,38 @@ def _sum_check(rule: str, scope: str, cells: Cells, lhs: Iterable[tuple[str, str
                  severity=severity)
 
 
-def t3_checks(cells: Cells, era: str) -> list[Check]:
-    out: list[Check] = []
+def t3_identities(cells: Cells, era: str) -> list[Identity]:
+    """T3-FLOW, T3-LEAF, T3-COL, and T3-GRP where a subtotal row is printed."""
+    out: list[Identity] = []
     apps = T3_COLS[:-1]
     for c in T3_COLS:
-        out.append(_sum_check("T3-FLOW", c, cells, [("t3", "t3.r1", c), ("t3", "t3.r2", c)],
-                              [("t3", "t3.r3.7", c), ("t3", "t3.r4", c)]))
+        out.append(Identity("T3-FLOW", c, (("t3", "t3.r1", c), ("t3", "t3.r2", c)),
+                            (("t3", "t3.r3.7", c), ("t3", "t3.r4", c))))
     for c in T3_COLS:
-        out.append(_sum_check("T3-LEAF", c, cells, [("t3", "t3.r3.7", c)],
-                              [("t3", leaf, c) for leaf in t3_leaves(era)]))
+        out.append(Identity("T3-LEAF", c, (("t3", "t3.r3.7", c),), tuple(("t3", leaf, c) for leaf in t3_leaves(era))))
     for r in t3_rows(era):
-        out.append(_sum_check("T3-COL", r, cells, [("t3", r, "tot")], [("t3", r, c) for c in apps]))
+        out.append(Identity("T3-COL", r, (("t3", r, "tot"),), tuple(("t3", r, c) for c in apps)))
     for group in ("t3.r3.3", "t3.r3.4", "t3.r3.5", "t3.r3.6"):
         if era != "2021" and group == "t3.r3.6":
             continue
         for c in T3_COLS:
             if ("t3", group, c) in cells:  # a printed, non-standard subtotal row
                 leaves = [leaf for leaf in t3_leaves(era) if leaf.startswith(group + ".")]
-                out.append(_sum_check("T3-GRP", f"{group}:{c}", cells, [("t3", group, c)],
-                                      [("t3", leaf, c) for leaf in leaves]))
-    out.append(_dom("T3-DOM", "t3", cells))
+                out.append(Identity("T3-GRP", f"{group}:{c}", (("t3", group, c),),
+                                    tuple(("t3", leaf, c) for leaf in leaves)))
     return out
+
+
+def t4_identities() -> list[Identity]:
+    return [Identity("T4-SUM", r, (("t4", r, "tot"),), tuple(("t4", r, c) for c in T4_COLS[:-1])) for r in T4_ROWS]
+
+
+def t3_checks(cells: Cells, era: str) -> list[Check]:
+    return [*(identity_check(i, cells) for i in t3_identities(cells, era)), _dom("T3-DOM", "t3", cells)]
 
 
 def t4_checks(cells: Cells) -> list[Check]:
-    out = [_sum_check("T4-SUM", r, cells, [("t4", r, "tot")], [("t4", r, c) for c in T4_COLS[:-1]])
-           for r in T4_ROWS]
-    out.append(_dom("T4-DOM", "t4", cells))
-    return out
+    return [*(identity_check(i, cells) for i in t4_identities()), _dom("T4-DOM", "t4", cells)]
 
 
 def t2_checks(cells: Cells, era: str) -> list[Check]:

@@ -14,8 +14,18 @@ from functools import cache
 
 from extractors.model import Document, Table
 from pipeline import __version__
-from pipeline.normalise.checks import Cells, t2_checks, t3_checks, t4_checks, text_checks
+from pipeline.normalise.checks import (
+    Cells,
+    Identity,
+    t2_checks,
+    t3_checks,
+    t3_identities,
+    t4_checks,
+    t4_identities,
+    text_checks,
+)
 from pipeline.normalise.classify import classify
+from pipeline.normalise.confirm import confirm_by_identities
 from pipeline.normalise.grid_tables import GridRead, read_grids
 from pipeline.normalise.metadata import Metadata, extract_metadata
 from pipeline.normalise.pre2019 import pre2019_read
@@ -133,6 +143,15 @@ def reads_to_cells(reads: Reads, eras: Eras) -> Cells:
     return cells
 
 
+def cells_to_identities(cells: Cells, eras: Eras) -> list[Identity]:
+    """The sum identities the cells take part in (only Table 4's where the template is unknown)."""
+    if not cells:
+        return []
+    if eras.template == "unknown":
+        return t4_identities()
+    return [*t3_identities(cells, eras.of("t3")), *t4_identities()]
+
+
 def cells_to_checks(cells: Cells, sections: list[SectionText], eras: Eras) -> list[Check]:
     if not cells:
         return []
@@ -206,6 +225,7 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     eras = reads_to_eras(reads, meta.report_year)
     sections = flat_to_sections(flat, eras)
     cells = reads_to_cells(reads, eras)
+    cells = confirm_by_identities(cells, cells_to_identities(cells, eras))
     checks = cells_to_checks(cells, sections, eras)
     if eras.template == "pre2019":  # issue #16: the old era's own table `p`
         cells, checks = pre2019_read(doc, flat)

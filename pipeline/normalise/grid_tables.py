@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from extractors.model import Cell, Table, new_cell
 from pipeline.normalise.report import CellValue
-from pipeline.template.codebook import T3_COLS, aliases, cells_for, unit_of
+from pipeline.template.codebook import T3_COLS, T4_COLS, aliases, cells_for, unit_of
 from pipeline.template.labels import norm
 from pipeline.template.values import parse_cell
 
@@ -380,6 +380,7 @@ def _colmap(table_code: str, rows: list[list[str]]) -> tuple[dict[int, str], dic
     width = max(len(r) for r in rows)
     colmap: dict[int, str] = {}
     t4map: dict[int, tuple[str, str]] = {}
+    t4_unmatched: dict[int, str] = {}
     for c in range(width):
         path = [r[c] for r in rows if c < len(r) and r[c]]
         if not path:
@@ -390,11 +391,39 @@ def _colmap(table_code: str, rows: list[list[str]]) -> tuple[dict[int, str], dic
             col = _match("t4", "col", path[-1])
             if row and col:
                 t4map[c] = (row, col)
+            elif row:
+                t4_unmatched[c] = row
             continue
         col = _match(table_code, "col", path[-1])
         if col and col != "org":
             colmap[c] = col
-    return colmap, t4map
+    return colmap, t4map | t4_pinned(t4map, t4_unmatched)
+
+
+def t4_pinned(t4map: Mapping[int, tuple[str, str]], unmatched: Mapping[int, str]) -> dict[int, tuple[str, str]]:
+    """Table 4 columns whose header did not read (an OCR'd 结果维特, 商未审结) placed by their neighbours.
+
+    Each block prints its five columns in the template's order, so a column of a known block that
+    sits between the columns of two template positions with exactly one position between them — or
+    before the block's second, or after its second to last — can only be that position.
+    """
+    out: dict[int, tuple[str, str]] = {}
+    last = len(T4_COLS) - 1
+    for c, row in sorted(unmatched.items()):
+        before, after = t4map.get(c - 1), t4map.get(c + 1)
+        at_before = T4_COLS.index(before[1]) if before and before[0] == row else None
+        at_after = T4_COLS.index(after[1]) if after and after[0] == row else None
+        if at_before is not None and at_after is not None:
+            slot = at_before + 1 if at_after == at_before + 2 else None
+        elif at_before is not None:
+            slot = last if at_before == last - 1 else None
+        elif at_after is not None:
+            slot = 0 if at_after == 1 else None
+        else:
+            slot = None
+        if slot is not None and (row, T4_COLS[slot]) not in t4map.values():
+            out[c] = (row, T4_COLS[slot])
+    return out
 
 
 def _take_t4(out: GridRead, table: Table, slots: list[Cell | None], t4map: dict[int, tuple[str, str]]) -> None:

@@ -31,3 +31,37 @@ def test_a_value_read_as_a_letter_keeps_its_row() -> None:
     read = read_grids((Table(cells=cells, n_rows=2, n_cols=8, method="ocr"),))
     got = {col: v.value for (rc, col), v in read.cells["t3"].items() if rc == "t3.r3.3.4"}
     assert got == {"np": None, "biz": 0, "sci": 6, "npo": 0, "law": 0, "oth": 0, "tot": 11}
+
+
+def _t4(block_headers: list[str], values: list[str]) -> dict[tuple[str, str], float | None]:
+    """Table 4 as the photos print it: two group rows spanning, the block headers, one row of values."""
+    cells = [new_cell(0, 0, "行政复议", colspan=5), new_cell(0, 5, "行政诉讼", colspan=10),
+             *(new_cell(1, c, t) for c, t in enumerate(block_headers[:5])),
+             new_cell(1, 5, "未经复议直接起诉", colspan=5), new_cell(1, 10, "复议后起诉", colspan=5),
+             *(new_cell(2, 5 + c, t) for c, t in enumerate(block_headers[5:])),
+             *(new_cell(3, c, t) for c, t in enumerate(values))]
+    read = read_grids((Table(cells=tuple(cells), n_rows=4, n_cols=15, method="ocr"),))
+    return {k: v.value for k, v in read.cells["t4"].items()}
+
+
+BLOCK = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+VALUES = ["6", "2", "0", "2", "10", "0", "4", "2", "0", "6", "0", "2", "1", "1", "4"]
+
+
+@pytest.mark.parametrize("misread", [(0, "结果维特"), (1, "结果纠征"), (3, "商未审结"), (4, "总汁"), (13, "商未审结"),
+                                     (14, "总汁")])
+def test_a_table_4_header_that_did_not_read_is_placed_by_its_neighbours(misread: tuple[int, str]) -> None:
+    headers = BLOCK * 3
+    truth = _t4(headers, VALUES)
+    assert len(truth) == 15 and truth[("t4.rev", "up")] == 6 and truth[("t4.lit.rev", "pend")] == 1
+    at, text = misread
+    headers[at] = text
+    assert _t4(headers, VALUES) == truth
+
+
+def test_two_unread_headers_side_by_side_are_not_guessed() -> None:
+    headers = BLOCK * 3
+    headers[1], headers[2] = "结果纠征", "其他结杲"
+    got = _t4(headers, VALUES)
+    assert ("t4.rev", "cor") not in got and ("t4.rev", "oth") not in got
+    assert got[("t4.rev", "up")] == 6 and got[("t4.rev", "pend")] == 2
