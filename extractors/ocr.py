@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from .errors import DocumentTooLarge, MalformedDocument, NoContent, UnsupportedMediaType
 from .model import BBox, Block, Document, SourceRef, TextBlock
-from .ocr_photo import frontal
+from .ocr_photo import frontal, level_rules
 from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
@@ -349,6 +349,7 @@ def image_to_page(gray: Gray, *, number: int, scale: float = 1.0, engine: OcrEng
     if abs(angle) >= 0.05:
         gray = rotate(gray, angle)
         ink = binarise(gray)
+    gray = level_rules(gray, ink)
     boxes = (engine or RapidEngine()).read(gray)
     heights = sorted(max(p[1] for p in b.quad) - min(p[1] for p in b.quad) for b in boxes if b.text.strip())
     text_height = heights[len(heights) // 2] / 1.3 if heights else 20.0
