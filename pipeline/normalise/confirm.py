@@ -36,6 +36,11 @@ def _candidate(cell: CellValue) -> CellValue | None:
     return replace(cell, value=parsed.value, flag=parsed.flag)
 
 
+def has_unsure_readings(cells: Cells) -> bool:
+    """Whether any cell is an unsure OCR reading (so the identities need building at all)."""
+    return any(_candidate(c) is not None for c in cells.values() if c.flag == "ambiguous")
+
+
 def _verdict(key: Key, candidate: CellValue, cells: Cells, identities: Sequence[Identity]) -> list[str] | None:
     """The rules that confirm `candidate`, or None when none is determined or one fails with it."""
     trial = {**cells, key: candidate}

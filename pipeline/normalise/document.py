@@ -25,7 +25,7 @@ from pipeline.normalise.checks import (
     text_checks,
 )
 from pipeline.normalise.classify import classify
-from pipeline.normalise.confirm import confirm_by_identities
+from pipeline.normalise.confirm import confirm_by_identities, has_unsure_readings
 from pipeline.normalise.grid_tables import GridRead, read_grids
 from pipeline.normalise.metadata import Metadata, extract_metadata
 from pipeline.normalise.pre2019 import pre2019_read
@@ -225,7 +225,8 @@ def normalise(doc: Document, *, media_type: str = "") -> Report:
     eras = reads_to_eras(reads, meta.report_year)
     sections = flat_to_sections(flat, eras)
     cells = reads_to_cells(reads, eras)
-    cells = confirm_by_identities(cells, cells_to_identities(cells, eras))
+    if has_unsure_readings(cells):  # scans only: the other formats never build the identities twice
+        cells = confirm_by_identities(cells, cells_to_identities(cells, eras))
     checks = cells_to_checks(cells, sections, eras)
     if eras.template == "pre2019":  # issue #16: the old era's own table `p`
         cells, checks = pre2019_read(doc, flat)

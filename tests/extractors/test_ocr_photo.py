@@ -63,3 +63,43 @@ def test_a_scan_passes_unchanged() -> None:
     page = _page()
     assert sheet_corners(page) is None
     assert (frontal(page) == page).all()
+
+
+def _keystone(page: np.ndarray, top: float, bottom: float) -> np.ndarray:
+    """The page with its horizontal rules sloping `top` at y=0 to `bottom` at the last row (a
+    residual keystone as a flattened photo keeps it)."""
+    h, w = page.shape
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    slope = top + (bottom - top) * ys / h
+    return np.asarray(cv2.remap(page, xs, ys - slope * (xs - w / 2), cv2.INTER_LINEAR, borderValue=250), np.uint8)
+
+
+def _rule_ends(gray: np.ndarray) -> list[tuple[int, int]]:
+    """(y at the left end, y at the right end) of each horizontal rule of `_page`'s table."""
+    ink = (gray < 128).astype(np.uint8)
+    out = []
+    for y in range(300, 300 + 12 * 40, 40):
+        band = slice(y - 20, y + 20)
+        left = np.nonzero(ink[band, 62:66].sum(axis=1) >= 3)[0]
+        right = np.nonzero(ink[band, 634:638].sum(axis=1) >= 3)[0]
+        out.append((int(left.mean()) + y - 20, int(right.mean()) + y - 20))
+    return out
+
+
+def test_rules_sloping_more_down_the_page_are_made_level() -> None:
+    from extractors.ocr import binarise
+    from extractors.ocr_photo import level_rules
+
+    bent = _keystone(_page(), -0.003, 0.025)
+    drops = [r - left for left, r in _rule_ends(bent)]
+    assert max(drops) >= 8 and min(drops) <= 4  # the bottom rule falls 10 pixels across the table, the top one 4
+    level = level_rules(bent, binarise(bent))
+    assert all(abs(r - left) <= 1 for left, r in _rule_ends(level))
+
+
+def test_a_page_with_level_rules_is_returned_unchanged() -> None:
+    from extractors.ocr import binarise
+    from extractors.ocr_photo import level_rules
+
+    page = _page()
+    assert level_rules(page, binarise(page)) is page

@@ -9,6 +9,7 @@ from pipeline.normalise.regions import admin_level, region_of
 @pytest.mark.parametrize(("text", "iso"), [
     ("二〇二四年一月十五日", "2024-01-15"), ("二〇二三年十二月三十一日", "2023-12-31"),
     ("2024年01月26日", "2024-01-26"), ("2022-02-08 16:34", "2022-02-08"), ("2020年2月30日", None),
+    ("二0二一年一月二十二日", "2021-01-22"),  # a zero typed (or OCR'd) for 〇
 ])
 def test_dates(text: str, iso: str | None) -> None:
     assert parse_date(text) == iso
