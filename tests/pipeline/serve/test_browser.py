@@ -79,7 +79,29 @@ class Watched:
         self.requests: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.pending: dict[int, str] = {}
+        self.page.on("request", self._sent)
+        self.page.on("requestfinished", self._done)
+        self.page.on("requestfailed", self._done)
+
+    def _sent(self, request: Any) -> None:
+        self.requests.append(request.url)
+        self.pending[id(request)] = request.url
+
+    def _done(self, request: Any) -> None:
+        self.pending.pop(id(request), None)
+
+    def settle(self, quiet_ms: int = 500, timeout_ms: int = 30_000) -> None:
+        """Wait until no request of the page or its frames is in flight for `quiet_ms`.
+
+        Playwright's `networkidle` is discouraged and timed out on CI (Chromium 156, 2 busy cores) with
+        nothing to say; this counts the page's own request events and names what is still pending."""
+        quiet = waited = 0
+        while quiet < quiet_ms:
+            assert waited < timeout_ms, f"requests still in flight after {timeout_ms} ms: {sorted(self.pending.values())}"
+            self.page.wait_for_timeout(50)
+            waited += 50
+            quiet = quiet + 50 if not self.pending else 0
 
     def clean(self) -> None:
         assert self.errors == []
@@ -127,7 +149,7 @@ def test_every_page_renders_without_console_errors_or_outside_requests(server: s
         w = Watched(browser)
         response = w.page.goto(server + path)
         assert response is not None and response.status == 200, path
-        w.page.wait_for_load_state("networkidle")
+        w.settle()
         w.clean()
         w.page.close()
     w = Watched(browser)
@@ -216,7 +238,7 @@ def test_html_cell_is_marked_in_the_archived_page(server: str, browser: Any) -> 
         frame = w.page.frame_locator("#source-html")
         assert frame.locator(".xxgk-mark").count() == 1
         assert frame.locator(".xxgk-mark").inner_text().strip() == c["raw"]
-        w.page.wait_for_load_state("networkidle")
+        w.settle()
         w.clean()
         w.page.close()
 
