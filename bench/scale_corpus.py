@@ -109,8 +109,9 @@ def pools(pdf_pool: int, scan_pool: int, work: Path) -> Pools:
     printed = _convert({g.key: report_docx(g) for g in reports}, "pdf", work / "pool")
     pdfs = tuple(printed[g.key] for g in reports)
     scanned = reports[:scan_pool]
+    pngs = scanned[: max(1, scan_pool // PNG_EVERY)] if scanned else []
     return Pools(pdfs=pdfs, scan_pdfs=tuple(scan_pdf(g, printed[g.key]) for g in scanned),
-                 scan_pngs=tuple(scan_png(g, printed[g.key], 1) for g in scanned[: max(1, scan_pool // PNG_EVERY)]))
+                 scan_pngs=tuple(scan_png(g, printed[g.key], 1) for g in pngs))
 
 
 def _html(n: int) -> Iterator[tuple[str, bytes]]:
@@ -142,7 +143,7 @@ def _variants(pool: tuple[bytes, ...], n: int, ext: str, start: int = 0) -> Iter
 def corpus(folder: Path, p: Plan, *, pdf_pool: int = 60, scan_pool: int = 20) -> dict[str, int]:
     """Write the corpus of plan `p` under folder/<format>/; returns the number of files per format."""
     work = folder.parent / f".{folder.name}-work"
-    pool = pools(min(pdf_pool, max(p.pdf, p.scan, 1)), min(scan_pool, max(p.scan, 1)), work)
+    pool = pools(min(pdf_pool, max(p.pdf, p.scan, 1)), min(scan_pool, p.scan), work)
     parts = {
         "html": _html(p.html),
         "pdf": _variants(pool.pdfs, p.pdf, "pdf"),
