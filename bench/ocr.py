@@ -5,13 +5,16 @@ to image-only PDFs by ``tests/generator/scan.py``) are extracted and normalised;
 cell is compared with the generator's truth. The converted PDFs are kept in a cache folder so a
 second run skips LibreOffice. Run:
 
-    .venv/bin/python -m bench.ocr [--keys g0005 g0010] [--cache DIR]
+    .venv/bin/python -m bench.ocr [--keys g0005 g0010] [--cache DIR] [--json]
+
+With ``--json`` the last line printed is the `ocr` row of bench/results/latest.json (bench/run.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -47,6 +50,7 @@ def main() -> int:
     ap.add_argument("--keys", nargs="*", default=list(SCANNED), help="report keys to scan, or 'all' (default: the tests')")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / f"xxgk-bench-{os.getuid()}",
                     help="folder for the converted PDFs")
+    ap.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
     args = ap.parse_args()
 
     reports = generate(seed=PDF_SEED, n=PDF_N)
@@ -75,6 +79,11 @@ def main() -> int:
     print(f"exact {exact}/{total} = {100 * exact / max(total, 1):.2f} %  (target >= 99.5 %)")
     print(f"OCR extraction: {n_pages} pages, {cpu / max(n_pages, 1):.2f} CPU s/page "
           f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+    if args.json:
+        print(json.dumps({"pages": n_pages, "cells": total, "exact": exact,
+                          "exact_pct": round(100 * exact / max(total, 1), 2),
+                          "ms_per_page": round(1000 * cpu / max(n_pages, 1), 1),
+                          "ms_per_cell": round(1000 * cpu / max(total, 1), 2), "cpu": "process time, one core"}))
     return 0
 
 

@@ -1,6 +1,7 @@
 """`make bench`: per format, extraction and extraction + normalisation next to the format's anchor,
 throughput for 1 and 2 workers, and peak memory; printed as a table and written as JSON for
-comparison over time; plus the 1,000-host crawl (bench/crawl_hosts.py) as the `crawl` entry.
+comparison over time; plus OCR of the scanned test reports (bench/ocr.py) as the `ocr` entry and the 1,000-host crawl
+(bench/crawl_hosts.py) as the `crawl` entry.
 
 Each document is timed best of `--repeat` runs (the run least disturbed by the rest of the
 machine), document by document for ours and the anchor so that both see the same machine. The targets
@@ -245,14 +246,14 @@ def peak_rss_mb(workers: ChildRssSampler) -> dict[str, float]:
     return {"main": round(me, 1), "largest_worker": round(workers.peak_mb, 1)}
 
 
-def crawl_row(notes: list[str]) -> dict[str, object]:
-    """The 1,000-host crawl (bench/crawl_hosts.py) in a process of its own, so its RSS is its own."""
-    proc = subprocess.run([sys.executable, "-m", "bench.crawl_hosts"], cwd=ROOT, capture_output=True, text=True,
+def json_row(name: str, module: str, notes: list[str], *args: str) -> dict[str, object]:
+    """A bench module run in a process of its own (so its RSS is its own); its last line is the row."""
+    proc = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
                           check=False, timeout=1800)
     try:
         row: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
-        notes.append(f"crawl: exit {proc.returncode}: {proc.stderr[-300:]}")
+        notes.append(f"{name}: exit {proc.returncode}: {proc.stderr[-300:]}")
         return {}
     return row
 
@@ -295,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         "mixed_docs": len(mixed), "peak_rss_mb": peak_rss_mb(workers), "notes": notes,
     }
     if not args.only:
-        result["crawl"] = crawl_row(notes)
+        result["ocr"] = json_row("ocr", "bench.ocr", notes, "--json")  # the scanned test reports, CPU per page
+        result["crawl"] = json_row("crawl", "bench.crawl_hosts", notes)  # 1,000 simulated hosts
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if not args.only and not args.no_throughput:  # a partial run does not replace the full record
@@ -324,6 +326,9 @@ def print_table(result: dict[str, object]) -> None:
     c.print(f"throughput on {result['mixed_docs']} mixed documents: 1 worker {tp['1']} docs/s, "  # type: ignore[index]
             f"2 workers {tp['2']} docs/s (×{tp['speedup']})")  # type: ignore[index]
     c.print(f"peak RSS MB: {result['peak_rss_mb']}; load average (1 min) {result['load_average_1min']}")
+    for entry in ("ocr", "crawl"):
+        if result.get(entry):
+            c.print(f"{entry}: {result[entry]}")
     for note in result["notes"]:  # type: ignore[attr-defined]
         c.print(f"[yellow]note[/] {note}")
 
