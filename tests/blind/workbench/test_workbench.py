@@ -39,6 +39,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.browser import InFlight
+
 from .corpus import Corpus, Doc, build
 from .server import extract, serve
 
@@ -410,6 +412,7 @@ class Watch:
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("request", self._request)
+        self.flight = InFlight(page)
 
     def _request(self, request: Any) -> None:
         host = urllib.parse.urlsplit(request.url).hostname
@@ -437,8 +440,9 @@ def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
 
 
 def _open(pg: Any, watch: Watch, url: str) -> None:
-    response = pg.goto(url, wait_until="networkidle")
+    response = pg.goto(url)
     assert response is not None and response.status == 200, url
+    watch.flight.settle()
     assert watch.errors == [], (url, watch.errors)
     assert watch.foreign == [], (url, watch.foreign)
 

@@ -22,6 +22,7 @@ import httpx
 import pdfplumber
 import pytest
 
+from tests.browser import InFlight
 from tests.pipeline.serve.corpus import PDF, build, corpus
 
 pytestmark = pytest.mark.slow
@@ -79,29 +80,11 @@ class Watched:
         self.requests: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.pending: dict[int, str] = {}
-        self.page.on("request", self._sent)
-        self.page.on("requestfinished", self._done)
-        self.page.on("requestfailed", self._done)
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.flight = InFlight(self.page)
 
-    def _sent(self, request: Any) -> None:
-        self.requests.append(request.url)
-        self.pending[id(request)] = request.url
-
-    def _done(self, request: Any) -> None:
-        self.pending.pop(id(request), None)
-
-    def settle(self, quiet_ms: int = 500, timeout_ms: int = 30_000) -> None:
-        """Wait until no request of the page or its frames is in flight for `quiet_ms`.
-
-        Playwright's `networkidle` is discouraged and timed out on CI (Chromium 156, 2 busy cores) with
-        nothing to say; this counts the page's own request events and names what is still pending."""
-        quiet = waited = 0
-        while quiet < quiet_ms:
-            assert waited < timeout_ms, f"requests still in flight after {timeout_ms} ms: {sorted(self.pending.values())}"
-            self.page.wait_for_timeout(50)
-            waited += 50
-            quiet = quiet + 50 if not self.pending else 0
+    def settle(self) -> None:
+        self.flight.settle()
 
     def clean(self) -> None:
         assert self.errors == []
