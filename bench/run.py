@@ -189,15 +189,23 @@ def bench_format(fmt: str, docs: list[Doc], repeat: int) -> Row:
     return row
 
 
-class ChildRssSampler:
-    """Largest resident set of any child process, sampled every 20 ms while running.
+class ChildSampler:
+    """Largest resident set of any descendant process, and the CPU seconds of every descendant,
+    sampled every 20 ms while running.
 
     ``ru_maxrss`` of the children cannot tell a worker's own peak: a forked worker starts with
-    the parent's resident pages and Linux keeps the peak across ``exec``.
+    the parent's resident pages and Linux keeps the peak across ``exec``. `RUSAGE_CHILDREN` only
+    counts descendants that were waited for (a Dask worker's guard child may not be), so the CPU
+    seconds are summed over each descendant's last sample.
     """
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.cpu: dict[tuple[int, float], float] = {}
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def _run(self) -> None:
         import psutil
@@ -206,11 +214,14 @@ class ChildRssSampler:
         while not self._stop.wait(0.02):
             for child in me.children(recursive=True):
                 try:
-                    self.peak_mb = max(self.peak_mb, child.memory_info().rss / 2**20)
+                    with child.oneshot():
+                        self.peak_mb = max(self.peak_mb, child.memory_info().rss / 2**20)
+                        t = child.cpu_times()
+                        self.cpu[(child.pid, child.create_time())] = t.user + t.system
                 except psutil.Error:
                     continue
 
-    def __enter__(self) -> ChildRssSampler:
+    def __enter__(self) -> ChildSampler:
         import threading
 
         self._stop = threading.Event()
@@ -223,7 +234,7 @@ class ChildRssSampler:
         self._thread.join()
 
 
-def throughput(docs: list[Doc], jobs: int, sampler: ChildRssSampler | None = None) -> float:
+def throughput(docs: list[Doc], jobs: int, sampler: ChildSampler | None = None) -> float:
     """Steady-state documents per second: the clock starts once every worker has finished a document
     (process start-up and imports are excluded)."""
     items = [Member(data=data, source=SourceRef(uri=name, sha256=hashlib.sha256(data).hexdigest())) for name, data, _ in docs]
@@ -231,7 +242,7 @@ def throughput(docs: list[Doc], jobs: int, sampler: ChildRssSampler | None = Non
     pool = LocalPool(jobs=jobs, timeout=300)
     start = None
     n = 0
-    with sampler or ChildRssSampler():
+    with sampler or ChildSampler():
         for i, _ in enumerate(pool.map(warm + items)):
             if i == len(warm) - 1:
                 start = time.perf_counter()
@@ -241,7 +252,7 @@ def throughput(docs: list[Doc], jobs: int, sampler: ChildRssSampler | None = Non
     return n / (time.perf_counter() - start)
 
 
-def peak_rss_mb(workers: ChildRssSampler) -> dict[str, float]:
+def peak_rss_mb(workers: ChildSampler) -> dict[str, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"main": round(me, 1), "largest_worker": round(workers.peak_mb, 1)}
 
@@ -284,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"{fmt}: {type(exc).__name__}: {exc}")
         gc.collect()
     mixed = [d for docs in corpora.values() for d in docs]
-    workers = ChildRssSampler()
+    workers = ChildSampler()
     t1, t2 = ((float("nan"), float("nan")) if args.no_throughput
               else (throughput(mixed, 1, workers), throughput(mixed, 2, workers)))
     result = {

@@ -24,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
@@ -33,47 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import ChildRssSampler  # noqa: E402
+from bench.run import ChildSampler  # noqa: E402
 from bench.scale_corpus import Plan, corpus, plan  # noqa: E402
 
 EXECUTORS = ("local", "dask")
-
-
-class CpuSampler:
-    """CPU seconds of every descendant process, summed over their last samples (every 50 ms).
-
-    `RUSAGE_CHILDREN` only counts descendants that were waited for; a Dask worker's guard child
-    may not be, so both figures are reported.
-    """
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[int, float], float] = {}
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.seen.values())
-
-    def _run(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while not self._stop.wait(0.05):
-            for child in me.children(recursive=True):
-                try:
-                    t = child.cpu_times()
-                    self.seen[(child.pid, child.create_time())] = t.user + t.system
-                except psutil.Error:
-                    continue
-
-    def __enter__(self) -> CpuSampler:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +74,13 @@ def extract(inputs: Path, dataset: Path, executor: str, jobs: int) -> tuple[floa
     cmd = [sys.executable, "-m", "pipeline.commands.cli", "extract", str(inputs), "--dataset", str(dataset),
            "--executor", executor, "--jobs", str(jobs), "--timeout", "600", "--quiet"]
     cpu0 = _cpu()
-    with ChildRssSampler() as rss, CpuSampler() as cpu:
+    with ChildSampler() as children:
         t = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - t
     if proc.returncode:
         print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
-    return wall, _cpu() - cpu0, cpu.seconds, rss.peak_mb, proc.returncode
+    return wall, _cpu() - cpu0, children.cpu_seconds, children.peak_mb, proc.returncode
 
 
 def reports_of(dataset: Path) -> list[dict[str, object]]:
