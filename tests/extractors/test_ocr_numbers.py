@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr import RapidEngine, find_rules, leading_minus, read_signed
+from extractors.ocr import RapidEngine, cut_bridges, find_rules, leading_minus, marks_apart, read_signed
 from tests.conftest import FIXTURES
 
 CROPS = FIXTURES / "ocr" / "crops"
@@ -39,6 +39,21 @@ def test_ink_wider_than_the_reading_is_never_a_sure_number(engine: RapidEngine) 
     """The two "1"s touch, so they cannot be spaced: "1" at 0.99 would be a wrong number."""
     text, conf = read_signed([crop("n11_joined")], engine)[0]
     assert text == "11" or conf < 0.9
+
+
+@pytest.mark.parametrize("name", ["n11_joined", "n11_bridged"])
+def test_two_ones_joined_by_faint_ink_are_read_apart(engine: RapidEngine, name: str) -> None:
+    """Blur (and a photo's shadow) spreads a faint base under "11": one mark to the connected
+    components, so the reading "1" is too narrow for the ink; cut at the faint bridge, both read."""
+    assert len(marks_apart(crop(name))) == 1
+    text, conf = read_signed([crop(name)], engine)[0]
+    assert text == "11" and conf >= 0.9
+
+
+@pytest.mark.parametrize("name", ["n0", "n317", "n481"])
+def test_a_digit_is_not_cut_at_its_own_thin_strokes(name: str) -> None:
+    marks = marks_apart(crop(name))
+    assert cut_bridges(crop(name), marks) == marks
 
 
 @pytest.mark.parametrize(("name", "want"), [("n317", "317"), ("n0", "0"), ("n24252.31", "24252.31"),

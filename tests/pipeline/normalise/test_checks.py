@@ -120,3 +120,15 @@ def test_numbers_quoted_in_the_narrative() -> None:
     assert statuses(text_checks(cells, said, "2021")) == {("T3-TXT", "t3.r1:tot"): "pass"}
     check = text_checks(cells, wrong, "2021")[0]
     assert (check.status, check.lhs, check.rhs, check.severity) == ("fail", 7.0, 5.0, "soft")
+
+
+def test_unpaid_fee_lapses_ask_section_six_only_where_the_document_has_one() -> None:
+    cells = report(t3_r3_6_2__tot=2)
+    six = "六、其他需要报告的事项\n本年度"
+    quiet = [SectionText(ordinal=5, code="other", heading=six, text="无其他需要报告的事项。")]
+    said = [SectionText(ordinal=5, code="other", heading=six, text="本年度未收取信息处理费。")]
+    assert statuses(text_checks(cells, said, "2021"))[("T3-FEE", "t3.r3.6.2:tot")] == "pass"
+    assert statuses(text_checks(cells, quiet, "2021"))[("T3-FEE", "t3.r3.6.2:tot")] == "fail"
+    alone = text_checks(cells, [], "2021")  # the tables published alone: nothing to judge
+    assert [(c.rule, c.status) for c in alone] == [("T3-FEE", "uncertain")]
+    assert "no section 六" in alone[0].detail
