@@ -81,7 +81,7 @@ class RapidEngine:
                 # One thread and one line a run: parallelism comes from the worker processes
                 # (a second thread costs 1.4x the CPU for 0.6x the wall time), and a batch pads
                 # each line to the widest and costs more per line besides.
-                RapidEngine._engine = RapidOCR(use_cls=False, text_score=0.0, rec_batch_num=1,
+                RapidEngine._engine = RapidOCR(use_cls=False, text_score=0.0, rec_batch_num=1, rec_img_shape=[3, 48, 160],
                                                intra_op_num_threads=1, inter_op_num_threads=1)
             return RapidEngine._engine
 
@@ -633,10 +633,11 @@ def _numeric_columns(grid: Any) -> dict[int, int]:
 
 
 def _unsure_in_numbers(cell: Any, below: Mapping[int, int]) -> bool:
-    """A short, unsure reading ("+", "的") in a column of numbers: a blurred digit to read again."""
+    """A short reading that is unsure, or marks only ("+", "的"), in a column of numbers: a blurred
+    digit to read again (a printed "-" or "/" reads back as itself)."""
     text = cell.text.replace("\n", "").strip()
     return (cell.colspan == 1 and cell.row > below.get(cell.col, cell.row) and len(text) <= 2
-            and cell.conf < _UNSURE)
+            and (cell.conf < _UNSURE or _marks(text)))
 
 
 def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> Page:
