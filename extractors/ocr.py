@@ -24,8 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import DocumentTooLarge, MalformedDocument, NoContent, UnsupportedMediaType
-from .model import BBox, Block, Document, SourceRef, TextBlock
+from .model import Document, SourceRef
 from .ocr_photo import frontal, level_rules
+from .ocr_warp import Affine, Unwarp, blocks_to_source
 from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
@@ -194,11 +195,13 @@ def skew_angle(ink: Gray, max_skew: float = 5.0) -> float:
     return float(round(fine, 2))
 
 
-def rotate(gray: Gray, angle: float) -> Gray:
+def rotate(gray: Gray, angle: float) -> tuple[Gray, Affine]:
+    """The page turned by `angle` degrees about its centre, and the turn (to map boxes back)."""
     cv2 = _cv2()
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return np.asarray(cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), dtype=np.uint8)
+    turned = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return np.asarray(turned, dtype=np.uint8), Affine(np.asarray(m, dtype=np.float64))
 
 
 def find_rules(gray: Gray, boxes: Sequence[OcrBox], text_height: float) -> list[Rule]:
@@ -344,16 +347,24 @@ def boxes_to_glyphs(boxes: Sequence[OcrBox], scale: float) -> list[Glyph]:
 
 
 def image_to_page(gray: Gray, *, number: int, scale: float = 1.0, engine: OcrEngine | None = None,
-                  settings: OcrSettings | None = None) -> Page:
-    """One grey page image → `Page` in units of `scale` per pixel (72/dpi gives PDF points)."""
+                  settings: OcrSettings | None = None, out_scale: float | None = None) -> Page:
+    """One grey page image → `Page` in units of `scale` per pixel (72/dpi gives PDF points).
+
+    Its `to_source` maps a box back into the image as given, in `out_scale` units per pixel of it
+    (default `scale`): the page is read after it is made frontal, deskewed and levelled.
+    """
+    out_scale = scale if out_scale is None else out_scale
     s = settings or OcrSettings()
-    gray = frontal(gray)
+    gray, warp = frontal(gray)
+    unwarp = Unwarp(scale_in=scale, scale_out=out_scale).then(warp)
     ink = binarise(gray)
     angle = skew_angle(ink, s.max_skew)
     if abs(angle) >= 0.05:
-        gray = rotate(gray, angle)
+        gray, turn = rotate(gray, angle)
+        unwarp = unwarp.then(turn)
         ink = binarise(gray)
-    gray = level_rules(gray, ink)
+    gray, levelled = level_rules(gray, ink)
+    unwarp = unwarp.then(levelled)
     boxes = (engine or RapidEngine()).read(gray)
     heights = sorted(max(p[1] for p in b.quad) - min(p[1] for p in b.quad) for b in boxes if b.text.strip())
     text_height = heights[len(heights) // 2] / 1.3 if heights else 20.0
@@ -363,7 +374,7 @@ def image_to_page(gray: Gray, *, number: int, scale: float = 1.0, engine: OcrEng
     rules = [Rule(x0=r.x0 * scale, top=r.top * scale, x1=r.x1 * scale, bottom=r.bottom * scale) for r in found]
     h, w = gray.shape
     page = Page(number=number, width=w * scale, height=h * scale, glyphs=tuple(boxes_to_glyphs(boxes, scale)),
-                rules=tuple(rules), method="ocr")
+                rules=tuple(rules), method="ocr", to_source=unwarp if unwarp.steps or out_scale != scale else None)
     return reread_numbers(page, gray, scale, engine or RapidEngine())
 
 
@@ -687,8 +698,7 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
         for i, ch in enumerate(text):
             gx = x0 + width * (i + 0.5)
             glyphs.append(Glyph(text=ch, x0=gx, top=cy - h / 2, x1=gx + width, bottom=cy + h / 2, size=h, conf=conf))
-    return Page(number=page.number, width=page.width, height=page.height, glyphs=tuple(glyphs), rules=page.rules,
-                method="ocr")
+    return replace(page, glyphs=tuple(glyphs))
 
 
 def ocr_pdf_page(doc: Any, number: int, *, width: float, height: float, dpi: int, uri: str,
@@ -749,27 +759,11 @@ class ImageExtractor:
 
     def extract(self, data: bytes, *, source: SourceRef, headers: Mapping[str, str] | None = None) -> Document:
         frames = _frames(data, source.uri, self.settings)
-        layouts = [page_layout(image_to_page(f, number=i, engine=self.engine, settings=self.settings))
-                   for i, (f, _) in enumerate(frames, start=1)]
-        blocks = layouts_to_blocks(layouts, method="ocr")
+        pages = [image_to_page(f, number=i, engine=self.engine, settings=self.settings, out_scale=back)
+                 for i, (f, back) in enumerate(frames, start=1)]
+        blocks = layouts_to_blocks([page_layout(p) for p in pages], method="ocr")
         if not blocks:
             raise NoContent(source.uri, "OCR found no text in the image")
-        backs = {i: back for i, (_, back) in enumerate(frames, start=1) if back != 1.0}
-        return Document(source=source, blocks=tuple(_to_file_pixels(b, backs) for b in blocks), extractor=NAME,
+        maps = {p.number: p.to_source for p in pages if p.to_source is not None}
+        return Document(source=source, blocks=blocks_to_source(blocks, maps), extractor=NAME,
                         extractor_version=VERSION, bbox_unit="px")
-
-
-def _scaled(bbox: BBox | None, k: float) -> BBox | None:
-    return None if bbox is None else (bbox[0] * k, bbox[1] * k, bbox[2] * k, bbox[3] * k)
-
-
-def _to_file_pixels(block: Block, backs: Mapping[int, float]) -> Block:
-    """Boxes of a frame read scaled down, in pixels of the image file again (what a viewer shows)."""
-    if isinstance(block, TextBlock):
-        k = backs.get(block.page or 0)
-        return replace(block, bbox=_scaled(block.bbox, k)) if k else block
-    if not any((c.page or 0) in backs for c in block.cells):
-        return block
-    cells = tuple(replace(c, bbox=_scaled(c.bbox, backs[c.page or 0])) if (c.page or 0) in backs else c
-                  for c in block.cells)
-    return replace(block, cells=cells)

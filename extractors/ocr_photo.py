@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .ocr_warp import Level, Perspective
+
 Gray = npt.NDArray[np.uint8]
 
 UNEVEN = 24
@@ -92,20 +94,20 @@ def _ordered(quad: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.array([quad[s.argmin()], quad[d.argmin()], quad[s.argmax()], quad[d.argmax()]], dtype=np.float32)
 
 
-def frontal(gray: Gray) -> Gray:
-    """The photo as a flat, evenly lit, frontal page. Boxes read on a warped photo are in the
-    frontal page's pixels (the sheet's corners are the frame), not the photo's."""
+def frontal(gray: Gray) -> tuple[Gray, Perspective | None]:
+    """The photo as a flat, evenly lit, frontal page, and the warp made (None for a scan). Boxes
+    read on a warped photo are in the frontal page's pixels; the warp takes them back."""
     cv2 = _cv2()
     corners = sheet_corners(gray)
     if corners is None:
-        return even_light(gray)
+        return even_light(gray), None
     tl, tr, br, bl = corners
     width = round(float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
     height = round(float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     forward = cv2.getPerspectiveTransform(corners, target)
     page = cv2.warpPerspective(gray, forward, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    return even_light(np.asarray(page, dtype=np.uint8))
+    return even_light(np.asarray(page, dtype=np.uint8)), Perspective(np.asarray(forward, dtype=np.float64))
 
 
 MIN_DRIFT = 3.0
@@ -155,7 +157,7 @@ def _slope_field(fits: list[tuple[float, float, float]]) -> tuple[float, float] 
     return float(alpha), float(beta)
 
 
-def level_rules(gray: Gray, ink: Gray) -> Gray:
+def level_rules(gray: Gray, ink: Gray) -> tuple[Gray, Level | None]:
     """The page with its ruling lines made level and plumb.
 
     A photo flattened by its sheet's corners keeps some keystone when the sheet's edge is curled or
@@ -163,14 +165,15 @@ def level_rules(gray: Gray, ink: Gray) -> Gray:
     down the page (seen: −3 ‰ at the top, +25 ‰ at the bottom, a 30-pixel drop across a table
     whose rows are 39 pixels high), so the cells of the right-hand columns are cut half a row off.
     The rules themselves are straight lines on paper: fitted, their slopes give the field that each
-    column (row) of pixels is shifted back by. A page whose rules are level is returned unchanged.
+    column (row) of pixels is shifted back by. A page whose rules are level is returned unchanged
+    (with None for the remap made).
     """
     cv2 = _cv2()
     h, w = gray.shape
     rows = _slope_field(_line_fits(ink, horizontal=True))
     cols = _slope_field(_line_fits(ink, horizontal=False))
     if rows is None and cols is None:
-        return gray
+        return gray, None
     xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     map_x, map_y = xs.copy(), ys.copy()
     if rows is not None:
@@ -181,4 +184,4 @@ def level_rules(gray: Gray, ink: Gray) -> Gray:
         map_x += (alpha + beta * xs) * (ys - h / 2)
     out = cv2.remap(gray, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                     borderValue=255)
-    return np.asarray(out, dtype=np.uint8)
+    return np.asarray(out, dtype=np.uint8), Level(rows, cols, w, h)

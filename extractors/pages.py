@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .ocr_warp import Unwarp
+
 Method = Literal["text", "ocr"]
 
 _PAGE_NUMBER = re.compile(
@@ -70,6 +72,8 @@ class Page:
     glyphs: tuple[Glyph, ...]
     rules: tuple[Rule, ...] = ()
     method: Method = "text"
+    to_source: Unwarp | None = None
+    """For a page read off an image: boxes back into the image as given (None: they are there)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

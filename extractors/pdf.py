@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from .errors import DocumentTooLarge, ExtractionError, MalformedDocument, NoContent
 from .model import Document, SourceRef
+from .ocr_warp import Unwarp, blocks_to_source
 from .pages import Glyph, Page, Rule, rect_to_rules, segment_to_rule, text_quality
 from .reading import PageLayout, layouts_to_blocks, page_layout
 
@@ -329,14 +330,17 @@ def pdf_to_pages(data: bytes, *, uri: str, limits: PdfLimits | None = None) -> I
 def pdf_to_document(data: bytes, *, source: SourceRef, limits: PdfLimits | None = None) -> Document:
     layouts: list[PageLayout] = []
     methods: dict[int, str] = {}
+    maps: dict[int, Unwarp] = {}
     for model, how in pdf_to_pages(data, uri=source.uri, limits=limits):
         layouts.append(page_layout(model))
         if how == "ocr":
             methods[model.number] = "ocr"
+        if model.to_source is not None:  # a scan deskewed before it was read: boxes back onto the page
+            maps[model.number] = model.to_source
     blocks = layouts_to_blocks(layouts, methods=methods)
     if not blocks:
         raise NoContent(source.uri, "no text on any page (blank pages, or images OCR found no text in)")
-    return Document(source=source, blocks=tuple(blocks), extractor=NAME,
+    return Document(source=source, blocks=blocks_to_source(blocks, maps), extractor=NAME,
                     extractor_version=VERSION + ("+ocr" if methods else ""))
 
 

@@ -40,7 +40,7 @@ def test_the_sheet_of_a_photo_is_found_and_made_frontal() -> None:
     shot = _photo(_page(), corners, (800, 1090))
     found = sheet_corners(shot)
     assert found is not None and np.abs(found - corners).max() < 12
-    flat = frontal(shot)
+    flat, _ = frontal(shot)
     tl, tr, br, bl = corners
     width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
     height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
@@ -54,7 +54,7 @@ def test_the_sheet_of_a_photo_is_found_and_made_frontal() -> None:
 
 def test_a_shadow_is_divided_out() -> None:
     shot = _photo(_page(), np.array([[0, 0], [699, 0], [699, 989], [0, 989]], dtype=np.float32), (700, 990))
-    flat = frontal(shot)
+    flat, _ = frontal(shot)
     paper = flat[100:250, :]  # above the table: paper only
     assert paper[:, :50].mean() - paper[:, -50:].mean() < 12
 
@@ -62,7 +62,8 @@ def test_a_shadow_is_divided_out() -> None:
 def test_a_scan_passes_unchanged() -> None:
     page = _page()
     assert sheet_corners(page) is None
-    assert (frontal(page) == page).all()
+    flat, warp = frontal(page)
+    assert warp is None and (flat == page).all()
 
 
 def _keystone(page: np.ndarray, top: float, bottom: float) -> np.ndarray:
@@ -93,7 +94,7 @@ def test_rules_sloping_more_down_the_page_are_made_level() -> None:
     bent = _keystone(_page(), -0.003, 0.025)
     drops = [r - left for left, r in _rule_ends(bent)]
     assert max(drops) >= 8 and min(drops) <= 4  # the bottom rule falls 10 pixels across the table, the top one 4
-    level = level_rules(bent, binarise(bent))
+    level, _ = level_rules(bent, binarise(bent))
     assert all(abs(r - left) <= 1 for left, r in _rule_ends(level))
 
 
@@ -102,4 +103,5 @@ def test_a_page_with_level_rules_is_returned_unchanged() -> None:
     from extractors.ocr_photo import level_rules
 
     page = _page()
-    assert level_rules(page, binarise(page)) is page
+    level, remap = level_rules(page, binarise(page))
+    assert level is page and remap is None
