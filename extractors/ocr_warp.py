@@ -93,8 +93,10 @@ class Unwarp:
         for step in reversed(self.steps):
             xy = step.back(xy)
         k = self.scale_out
-        return (float(xy[:, 0].min()) * k, float(xy[:, 1].min()) * k, float(xy[:, 0].max()) * k,
-                float(xy[:, 1].max()) * k)
+        # Hundredths of a unit: finer is noise of the fits, and last-bit float differences
+        # between machines must not reach the dataset.
+        return (round(float(xy[:, 0].min()) * k, 2), round(float(xy[:, 1].min()) * k, 2),
+                round(float(xy[:, 0].max()) * k, 2), round(float(xy[:, 1].max()) * k, 2))
 
 
 def _moved(bbox: BBox | None, unwarp: Unwarp | None) -> BBox | None:

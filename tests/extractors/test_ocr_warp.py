@@ -66,6 +66,6 @@ def test_units_either_side_are_kept() -> None:
     on_turned = _find_mark(turned)
     pixels = Unwarp().then(turn).bbox(on_turned)
     points = Unwarp(scale_in=72 / 200, scale_out=72 / 200).then(turn).bbox(tuple(v * 72 / 200 for v in on_turned))
-    assert _close(points, tuple(v * 72 / 200 for v in pixels), 1e-6)
+    assert _close(points, tuple(v * 72 / 200 for v in pixels), 0.02)  # boxes are kept to hundredths
     doubled = Unwarp(scale_in=1.0, scale_out=2.0).then(turn).bbox(on_turned)
-    assert _close(doubled, tuple(2 * v for v in pixels), 1e-6)
+    assert _close(doubled, tuple(2 * v for v in pixels), 0.02)  # boxes are kept to hundredths
