@@ -532,8 +532,10 @@ def test_clicking_an_html_value_marks_its_td(page: tuple[Any, Watch], base_url: 
     for key in SAMPLE:
         raw = doc.report.by_key()[key].raw
         _click(pg, key)
-        pg.wait_for_selector("iframe#source-html")
-        frame = pg.frame_locator("iframe#source-html")
+        # This key's page, not the one the previous click left in the frame until it is replaced.
+        selector = f'iframe#source-html[src$="cell={urllib.parse.quote(key, safe="")}"]'
+        pg.wait_for_selector(selector)
+        frame = pg.frame_locator(selector)
         mark = frame.locator(".xxgk-mark")
         mark.first.wait_for()
         texts = [re.sub(r"\s+", "", t) for t in mark.all_text_contents()]
