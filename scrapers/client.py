@@ -34,16 +34,18 @@ Transport = httpx.BaseTransport
 
 
 def make_client(settings: CrawlSettings | None = None, *,
-                transport: httpx.BaseTransport | None = None) -> httpx.Client:
+                transport: httpx.BaseTransport | None = None, connections: int = 32) -> httpx.Client:
     """The only `httpx.Client` factory: no automatic redirects (the fetcher checks scope), no
-    proxies from the environment, a User-Agent with a contact, and a small connection pool."""
+    proxies from the environment, a User-Agent with a contact, and a bounded connection pool
+    (`connections`: one per crawl worker, so workers never queue for a socket and sockets stay bounded)."""
     settings = settings or CrawlSettings()
+    connections = max(1, connections)
     return httpx.Client(
         transport=transport,
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(settings.timeout),
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=max(1, connections // 2)),
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate",
                  "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                  "Accept-Language": "zh-CN,zh;q=0.9"},
@@ -161,6 +163,16 @@ class Fetcher:
                 gate.base = settings.delay
                 gate.delay = max(gate.delay, settings.delay)
             return gate
+
+    def due(self, url: str) -> float:
+        """When `url`'s host may be asked next (on `clock`): a scheduler picks what is due first."""
+        gate = self._gates.get(host_of(url))
+        return gate.next_at if gate else 0.0
+
+    def robots_pending(self, url: str, settings: CrawlSettings) -> bool:
+        """Would fetching `url` first read its host's robots.txt? (A scheduler makes that a step of its
+        own, so no worker sleeps out the delay between robots.txt and the page.)"""
+        return settings.respect_robots and host_of(url) not in self._robots
 
     def host_delay(self, host: str) -> float:
         gate = self._gates.get(host)

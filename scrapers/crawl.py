@@ -1,7 +1,9 @@
 """The crawl: sources → frontier → polite fetches → WARC captures, resumable after any crash.
 
-Each source is crawled by one worker (sources run in parallel; the fetcher keeps one request in
-flight per host whatever the number of workers). A frontier item is processed as: fetch (or, if
+Sources wait in a schedule ordered by when their next URL's host is due; a bounded pool of workers
+takes whichever is due first and does one step of it (read the host's robots.txt, or process one
+frontier item), so no worker sleeps out a host's delay while another host could be asked (the
+fetcher still keeps one request in flight per host and the delay between them). A frontier item is processed as: fetch (or, if
 a crash left its capture archived but the item open, read the capture back), archive, let the
 source's adapter read the page, then commit the capture, the item's state and the new links in
 one transaction. Limits against traps: list pages per source (`max_pages`), navigation pages
@@ -10,8 +12,11 @@ one transaction. Limits against traps: list pages per source (`max_pages`), navi
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import sqlite3
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -31,6 +36,8 @@ from .urls import directory, host_of, site_of
 
 LOG = logging.getLogger("xxgk.crawl")
 MAX_DEPTH = 12
+STOP_POLL = 1.0
+"""Longest a waiting worker goes without looking at `should_stop`."""
 
 
 def log_event(event: str, **fields: object) -> None:
@@ -102,6 +109,71 @@ class CrawlResult:
     recovered: int = 0
 
 
+MAX_AUTO_WORKERS = 128
+
+
+def auto_workers(sources: int) -> int:
+    """Default workers: one per source up to `MAX_AUTO_WORKERS`. A worker only runs a source whose host
+    is due, so a few suffice while answers are fast; more cover slow answers (a request waiting on
+    the network holds its worker), and the bound keeps threads and sockets (one each) bounded."""
+    return max(1, min(sources, MAX_AUTO_WORKERS))
+
+
+@dataclass(slots=True, eq=False)
+class _SourceRun:
+    """One source within a run: what its steps need between them."""
+
+    source: Source
+    adapter: Adapter
+    scope: Scope
+    run_id: int
+    item: Item | None = None
+    """The next frontier item, once read (only this source's own steps add to its frontier)."""
+    new: int = 0
+
+
+class _Schedule:
+    """Sources waiting for their host, ordered by when it is due: `take` hands out the source due
+    first and waits only while none is due, so no worker sleeps while another host could be asked.
+    A source is either here or with one worker, never with two."""
+
+    def __init__(self, runs: list[_SourceRun], *, clock: Callable[[], float],
+                 should_stop: Callable[[], bool]) -> None:
+        self._heap = [(0.0, i, r) for i, r in enumerate(runs)]
+        self._seq = itertools.count(len(runs))
+        self._busy = 0
+        self._cond = threading.Condition()
+        self.clock = clock
+        self.should_stop = should_stop
+
+    def take(self) -> _SourceRun | None:
+        """The source due first, once due; None when every source is done (or the crawl stops)."""
+        with self._cond:
+            while not self.should_stop():
+                if self._heap:
+                    wait = self._heap[0][0] - self.clock()
+                    if wait <= 0:
+                        self._busy += 1
+                        return heapq.heappop(self._heap)[2]
+                elif self._busy == 0:
+                    break
+                else:
+                    wait = STOP_POLL
+                self._cond.wait(min(wait, STOP_POLL))
+            self._cond.notify_all()
+            return None
+
+    def put_back(self, run: _SourceRun, due: float | None) -> None:
+        """A worker is done with `run`'s step: queue it again at `due`, or drop it (None: finished)."""
+        with self._cond:
+            self._busy -= 1
+            if due is not None:
+                heapq.heappush(self._heap, (due, next(self._seq), run))
+                self._cond.notify()
+            elif self._busy == 0 and not self._heap:
+                self._cond.notify_all()
+
+
 class Crawler:
     def __init__(self, *, fetcher: Fetcher, archive: Archive, state: CrawlState,
                  should_stop: Callable[[], bool] = lambda: False) -> None:
@@ -110,17 +182,90 @@ class Crawler:
         self.state = state
         self.should_stop = should_stop
 
-    def run(self, sources: list[Source], *, workers: int = 4) -> CrawlResult:
+    def run(self, sources: list[Source], *, workers: int = 0) -> CrawlResult:
+        """Crawl `sources` with `workers` threads (0: `auto_workers`), whichever source is due next."""
         run_id, resumed = self.state.open_run([s.id for s in sources])
         self.fetcher.memory = RunMemory(self.archive, run_id)
         log_event("crawl_start", run=run_id, resumed=resumed, sources=len(sources),
                   recovered=self.archive.recovered)
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl") as pool:
-            results = tuple(pool.map(lambda s: self.crawl_source(s, run_id), sources))
+        runs = self._start(sources, run_id)
+        schedule = _Schedule(runs, clock=self.fetcher.clock, should_stop=self.should_stop)
+        n = min(workers or auto_workers(len(sources)), len(runs))
+        with ThreadPoolExecutor(max_workers=max(1, n), thread_name_prefix="crawl") as pool:
+            futures = [pool.submit(self._work, schedule) for _ in range(n)]
+        for f in futures:
+            f.result()  # a worker's failure (the database gone) is the crawl's
+        results = tuple(self._result(r) for r in runs)
         if not self.should_stop():
             self.state.finish_run(run_id)
         log_event("crawl_end", run=run_id, new_captures=sum(r.new_captures for r in results))
         return CrawlResult(run_id=run_id, resumed=resumed, sources=results, recovered=self.archive.recovered)
+
+    # -- scheduling -------------------------------------------------------------------------------
+    def _start(self, sources: list[Source], run_id: int) -> list[_SourceRun]:
+        """Every source's scope, and its record and seeds in one transaction (not one per source)."""
+        runs = []
+        for source in sources:
+            adapter = adapter_for(source.adapter)
+            runs.append(_SourceRun(source, adapter, self._scope(source, adapter, run_id), run_id))
+        with self.state.store.transaction() as db:
+            for r in runs:
+                s = r.source
+                CrawlState.record_source(db, source_id=s.id, start=s.start, agency=s.agency, region=s.region,
+                                         adapter=s.adapter, since=s.since)
+                self.state.add(db, run_id, s.id, [NewLink(url=link.url, role=link.role, hints=link.hints)
+                                                  for link in r.adapter.seeds(s)])
+        return runs
+
+    def _work(self, schedule: _Schedule) -> None:
+        """One worker: take the source due first, do one step of it, hand it back with its next due time."""
+        while (run := schedule.take()) is not None:
+            due: float | None = None
+            try:
+                due = self._step(run)
+            finally:
+                schedule.put_back(run, due)
+
+    def _step(self, run: _SourceRun) -> float | None:
+        """One step of a source: read the robots.txt its next URL needs, or process that URL.
+        Returns when the source may go on (on the fetcher's clock), or None when it is done."""
+        item = run.item or self.state.next_item(run.run_id, run.source.id)
+        if item is None:
+            return None
+        run.item = item
+        settings = run.source.settings
+        if self.fetcher.robots_pending(item.url, settings) and \
+                self.archive.in_run(item.run_id, run.source.id, item.url) is None:
+            self.fetcher.allowed(item.url, settings)
+        else:
+            run.new += self._guarded(run, item)
+            run.item = self.state.next_item(run.run_id, run.source.id)
+            if run.item is None:
+                return None
+        return self.fetcher.due(run.item.url)
+
+    def _guarded(self, run: _SourceRun, item: Item) -> int:
+        """`_process`, with a bug on one page recorded on its item instead of ending the source's crawl."""
+        source = run.source
+        try:
+            return self._process(source, run.adapter, run.scope, item)
+        except Exception as exc:
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            log_event("crawl_error", source=source.id, url=item.url, error=f"{type(exc).__name__}: {exc}",
+                      at=f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}")
+            with self.state.store.transaction() as db:
+                CrawlState.done(db, item, state="http_error", http_status=None,
+                                detail=f"internal error {type(exc).__name__}: {exc}", final_url=None)
+            return 0
+
+    def _result(self, run: _SourceRun) -> SourceResult:
+        states: dict[str, Counter[str]] = {}
+        for row in self.state.store.query("SELECT role, state, COUNT(*) AS n FROM frontier WHERE run_id = ? AND "
+                                          "source_id = ? AND status = 'done' GROUP BY role, state",
+                                          (run.run_id, run.source.id)):
+            states.setdefault(row["role"], Counter())[row["state"]] += row["n"]
+        return SourceResult(source_id=run.source.id, run_id=run.run_id, new_captures=run.new,
+                            states={k: dict(v) for k, v in states.items()})
 
     # -- one source -------------------------------------------------------------------------------
     def _scope(self, source: Source, adapter: Adapter, run_id: int) -> Scope:
@@ -135,36 +280,6 @@ class Crawler:
             "SELECT url FROM frontier WHERE run_id = ? AND source_id = ?", (run_id, source.id))}
         return Scope(hosts=hosts, prefixes=prefixes, max_url_length=source.settings.max_url_length,
                      sites={site_of(h) for h in hosts})
-
-    def crawl_source(self, source: Source, run_id: int) -> SourceResult:
-        adapter = adapter_for(source.adapter)
-        scope = self._scope(source, adapter, run_id)
-        seeds = [NewLink(url=link.url, role=link.role, hints=link.hints) for link in adapter.seeds(source)]
-        with self.state.store.transaction() as db:
-            CrawlState.record_source(db, source_id=source.id, start=source.start, agency=source.agency,
-                                     region=source.region, adapter=source.adapter, since=source.since)
-            self.state.add(db, run_id, source.id, seeds)
-        new = 0
-        while not self.should_stop():
-            item = self.state.next_item(run_id, source.id)
-            if item is None:
-                break
-            try:
-                new += self._process(source, adapter, scope, item)
-            except Exception as exc:  # a bug on one page must not end the source's crawl
-                where = traceback.extract_tb(exc.__traceback__)[-1]
-                log_event("crawl_error", source=source.id, url=item.url, error=f"{type(exc).__name__}: {exc}",
-                          at=f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}")
-                with self.state.store.transaction() as db:
-                    CrawlState.done(db, item, state="http_error", http_status=None,
-                                    detail=f"internal error {type(exc).__name__}: {exc}", final_url=None)
-        states: dict[str, Counter[str]] = {}
-        for row in self.state.store.query("SELECT role, state, COUNT(*) AS n FROM frontier WHERE run_id = ? AND "
-                                          "source_id = ? AND status = 'done' GROUP BY role, state",
-                                          (run_id, source.id)):
-            states.setdefault(row["role"], Counter())[row["state"]] += row["n"]
-        return SourceResult(source_id=source.id, run_id=run_id, new_captures=new,
-                            states={k: dict(v) for k, v in states.items()})
 
     def _links(self, source: Source, scope: Scope, item: Item, found: list[FoundLink],
                db: sqlite3.Connection) -> None:

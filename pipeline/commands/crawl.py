@@ -36,8 +36,8 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
                    help="answer from these WARC files (or folders of them) instead of the network")
     d = p.add_argument_group("Data")
     d.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
-    d.add_argument("--workers", type=int, default=4, help="sources crawled at once (default 4; one request "
-                   "per host at a time whatever this is)")
+    d.add_argument("--workers", type=int, default=0, help="requests in flight at once (default: one per source, "
+                   "at most 128; one request per host at a time whatever this is)")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -57,6 +57,7 @@ from scrapers import (
     Store,
     Transport,
     WarcReplayTransport,
+    auto_workers,
     make_client,
 )
 from scrapers.state import now_iso
@@ -224,12 +225,13 @@ class StopFlag:
 
 
 # -- crawl -------------------------------------------------------------------------------------------
-def crawl(data: DataDir, sources: list[Source], *, workers: int = 4, replay: list[Path] | None = None,
+def crawl(data: DataDir, sources: list[Source], *, workers: int = 0, replay: list[Path] | None = None,
           transport: Transport | None = None, should_stop: Callable[[], bool] = lambda: False) -> CrawlResult:
     """Crawl `sources` into DATA's archive (resuming an interrupted run of the same sources).
 
     With `replay`, the same crawl runs against those WARC files instead of the network; with
-    `transport` (any `httpx.BaseTransport`, e.g. a test server's), every request goes through it."""
+    `transport` (any `httpx.BaseTransport`, e.g. a test server's), every request goes through it.
+    `workers` 0 scales them with the sources (`auto_workers`); the client has a socket for each."""
     if replay is not None and transport is not None:
         raise ValueError("crawl: give `replay` or `transport`, not both")
     store = Store(data.db)
@@ -238,7 +240,9 @@ def crawl(data: DataDir, sources: list[Source], *, workers: int = 4, replay: lis
         if archive.recovered:
             event("archive_recovered", captures=archive.recovered)
         settings = sources[0].settings if sources else None
-        client = make_client(settings, transport=WarcReplayTransport(replay) if replay is not None else transport)
+        workers = workers or auto_workers(len(sources))
+        client = make_client(settings, transport=WarcReplayTransport(replay) if replay is not None else transport,
+                             connections=workers)
         try:
             fetcher = Fetcher(client, log=lambda name, **kw: event(name, **kw))
             crawler = Crawler(fetcher=fetcher, archive=archive, state=CrawlState(store), should_stop=should_stop)

@@ -165,6 +165,11 @@ class Servers:
                 h.seen.clear()
 
     def close(self) -> None:
+        """Shut the servers down together (each `shutdown` waits out a poll interval of its own)."""
+        stoppers = [threading.Thread(target=s.shutdown) for s in self._servers]
+        for t in stoppers:
+            t.start()
+        for t in stoppers:
+            t.join()
         for s in self._servers:
-            s.shutdown()
             s.server_close()
