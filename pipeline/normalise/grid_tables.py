@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from extractors.model import Cell, Table, new_cell
-from pipeline.normalise.report import CellValue
+from pipeline.normalise.report import CellValue, new_cell_value
 from pipeline.template.codebook import T3_COLS, T4_COLS, aliases, cells_for, unit_of
 from pipeline.template.labels import norm
 from pipeline.template.values import parse_cell
@@ -450,7 +450,7 @@ def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *
     if table.method == "ocr" and flag in {"number", "slash", "dash"} and cell.confidence < OCR_MIN_CONFIDENCE:
         value, flag = None, "ambiguous"
         reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
-    return CellValue(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
+    return new_cell_value(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
                      flag=flag, reason=reason, page=cell.page, bbox=cell.bbox,
                      method="ocr" if table.method == "ocr" else method,
                      locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",
