@@ -97,11 +97,19 @@ class Table:
     def grid(self) -> list[list[Cell | None]]:
         """Slot matrix where each spanned slot points at its anchor cell."""
         out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
-                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
-                    if out[r][c] is None:
-                        out[r][c] = cell
+            row, col = cell.row, cell.col
+            if cell.rowspan == 1 and cell.colspan == 1:  # most cells: one slot, no span to walk
+                if row < n_rows and col < n_cols and out[row][col] is None:
+                    out[row][col] = cell
+                continue
+            cols = range(col, min(col + cell.colspan, n_cols))
+            for r in range(row, min(row + cell.rowspan, n_rows)):
+                slots = out[r]
+                for c in cols:
+                    if slots[c] is None:
+                        slots[c] = cell
         return out
 
     def text_rows(self) -> list[list[str]]:

@@ -117,8 +117,8 @@ def _dom(rule: str, table: str, cells: Cells, *, signed: set[str] | None = None,
     """Every printed number of the table is a count: an integer ≥ 0."""
     signed, decimal = signed or set(), decimal or set()
     bad = []
-    for (t, row, col), cell in sorted(cells.items()):
-        if t != table or cell.flag != "number" or cell.value is None:
+    for (_, row, col), cell in sorted(item for item in cells.items() if item[0][0] == table):
+        if cell.flag != "number" or cell.value is None:
             continue
         v = cell.value
         if (v < 0 and col not in signed) or (col not in decimal and abs(v - round(v)) > _EPS):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.model import Cell, Table, new_cell
-from pipeline.normalise.report import CellValue
+from pipeline.normalise.report import CellValue, new_cell_value
 from pipeline.template.codebook import T3_COLS, T4_COLS, aliases, cells_for, unit_of
 from pipeline.template.labels import norm
 from pipeline.template.values import parse_cell
@@ -43,6 +43,7 @@ def _cell_rows(table: str) -> frozenset[str]:
     return frozenset(row for era in ("2019", "2021") for row, _ in cells_for(table, era))
 
 
+_OTHER_LEAF = re.compile(r"3\.?其他")
 _NUMBERING = re.compile(r"^(?:\d+\.?|[(（]?[一二三四五六七八九十]+[)）、.]?)")
 FUZZY_MIN = 0.85
 """How alike a row label must be to one template label (and by how much more than to any other)
@@ -68,6 +69,7 @@ def _fuzzy_match(table: str, label: str) -> str | None:
     return ranked[0][0]
 
 
+@lru_cache(maxsize=1 << 14)
 def _leaf_match(table: str, label: str) -> str | None:
     """The row code of a label cell; a group heading joined to its first leaf in one cell (converters
     flatten a row-spanning cell into the row's first label: 三、本年度办理结果（一）予以公开) is the leaf."""
@@ -87,7 +89,7 @@ def _row_code(table: str, labels: list[str], after: str | None = None) -> str | 
     last, joined = labels[-1], "".join(labels)
     if table == "t3":
         under_other = "其他处理" in joined or (after or "").startswith("t3.r3.6")
-        if re.fullmatch(r"3\.?其他", last) and under_other:
+        if _OTHER_LEAF.fullmatch(last) and under_other:
             return "t3.r3.6.3"
         if last in {"其他", "3.其他"}:
             return "t3.r3.6.3" if under_other else None
@@ -144,8 +146,14 @@ class Context:
     last_row: str | None = None
     """The row code read last in `current` (a leaf's parent when its group cell is not printed)."""
 
+    def read(self, row: str) -> Context:
+        """The same context after reading row `row` of `current`."""
+        return Context(self.current, self.colmap, self.t4map, self.header_rows, self.colmap_of, row)
+
     def moved_to(self, table: str | None) -> Context:
         """The same header context, now reading rows of `table` (the stacked header rows end)."""
+        if table == self.current and not self.header_rows:
+            return self  # frozen: the same context as a copy of it, without building one per row
         return Context(table, self.colmap, self.t4map, (), self.colmap_of,
                        self.last_row if table == self.current else None)
 
@@ -258,9 +266,9 @@ def labels_of(row: GridRow, value_cols: frozenset[int] = frozenset()) -> tuple[l
     """The row's label texts and the slots they sit in: cells that are not values, left of the
     first value and outside the columns the header gave values (a cell among the numbers that
     reads as no number, OCR's "S" for a 5, is an unreadable value, not a label hiding the row)."""
-    first = min((c.col for c in row.anchors if c.text.strip() and _is_value(c.text)), default=None)
-    labelled = [c for c in row.anchors if c.text.strip() and not _is_value(c.text)
-                and (first is None or c.col < first) and c.col not in value_cols]
+    printed = [(c, _is_value(c.text)) for c in row.anchors if c.text.strip()]
+    first = min((c.col for c, value in printed if value), default=None)
+    labelled = [c for c, value in printed if not value and (first is None or c.col < first) and c.col not in value_cols]
     return [norm(c.text) for c in labelled], frozenset(c.col for c in labelled)
 
 
@@ -303,7 +311,7 @@ def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
         return ctx, (T4Values(row, ctx.t4map) if _t4_value_row(row, ctx, labels) else None)
     ctx = ctx.moved_to(table_code)
     role = data_row(row, ctx, table_code, labels, label_cols)
-    return (replace(ctx, last_row=role.code) if role else ctx), role
+    return (ctx.read(role.code) if role else ctx), role
 
 
 def rows_to_roles(rows: Iterable[GridRow]) -> Iterator[Role]:
@@ -330,13 +338,15 @@ def roles_to_read(roles: Iterable[Role]) -> GridRead:
 
 def _take_row(out: GridRead, role: DataRow) -> None:
     slots = role.row.slots
+    bucket: dict[tuple[str, str], CellValue] | None = None
     for slot_col, col in sorted(role.cols.items()):
         if slot_col in role.label_cols:
             continue
         cell = slots[slot_col] if slot_col < len(slots) else None
         if cell is None or cell.col in role.label_cols:
             continue
-        bucket = out.cells.setdefault(role.table, {})
+        if bucket is None:
+            bucket = out.cells.setdefault(role.table, {})
         if (role.code, col) not in bucket:
             bucket[(role.code, col)] = _cell_value(role.table, role.code, col, cell, role.row.table, method=role.method)
 
@@ -347,24 +357,27 @@ def read_grids(tables: tuple[Table, ...]) -> GridRead:
 
 
 def _distinct(slots: list[Cell | None]) -> list[Cell]:
-    seen: set[int] = set()
-    out = []
-    for c in slots:
-        if c is not None and id(c) not in seen:
-            seen.add(id(c))
-            out.append(c)
-    return out
+    """The slots' cells, each once (by identity: a spanning cell fills several slots), in slot order."""
+    return list({id(c): c for c in slots if c is not None}.values())
+
+
+@lru_cache(maxsize=1 << 14)
+def _header_hits(text: str) -> tuple[bool, bool, bool]:
+    """Whether `text` reads as a column header (and not a row label) of t3, t4, t2: asked of every cell."""
+    return _header_hit("t3", text), _header_hit("t4", text), _header_hit("t2", text)
+
+
+def _header_hit(table: str, text: str) -> bool:
+    return bool(_match(table, "col", text)) and not _match(table, "row", text)
 
 
 def _header_table(texts: list[str], current: str | None) -> str | None:
     """t2/t3/t4 when the row is a column header row of that table."""
-    if any(t and _is_value(t) and parse_cell(t).flag == "number" for t in texts):
+    if any(t and parse_cell(t).flag == "number" for t in texts):
         return None
     cells = list(dict.fromkeys(t for t in texts if t))
-    scores = {}
-    for table in ("t3", "t4", "t2"):
-        hits = sum(1 for t in cells if _match(table, "col", t) and not _match(table, "row", t))
-        scores[table] = hits
+    hits = [_header_hits(t) for t in cells]
+    scores = {table: sum(h[i] for h in hits) for i, table in enumerate(("t3", "t4", "t2"))}
     flat = "".join(cells)
     if ("行政复议" in flat and "行政诉讼" in flat) or "复议后起诉" in flat or (
             scores["t4"] >= 2 and ("结果维持" in flat or "尚未审结" in flat)):
@@ -450,7 +463,7 @@ def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *
     if table.method == "ocr" and flag in {"number", "slash", "dash"} and cell.confidence < OCR_MIN_CONFIDENCE:
         value, flag = None, "ambiguous"
         reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
-    return CellValue(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
+    return new_cell_value(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
                      flag=flag, reason=reason, page=cell.page, bbox=cell.bbox,
                      method="ocr" if table.method == "ocr" else method,
                      locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",

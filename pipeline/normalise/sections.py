@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.normalise.report import SectionText
 from pipeline.normalise.text_tables import Flat
@@ -28,10 +29,18 @@ class Heading:
     text: str
 
 
-def _section_aliases(code: str) -> list[str]:
+@lru_cache(maxsize=64)
+def _section_aliases(code: str) -> tuple[str, ...]:
+    """A section's names, longest first (the codebook's: the same for every document)."""
     sec = next(s for s in sections() if s.code == code)
     names = [sec.label_zh, *sec.aliases, *(a for c, a in aliases("sections", "heading") if c == code)]
-    return sorted({norm(n) for n in names}, key=len, reverse=True)
+    return tuple(sorted({norm(n) for n in names}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1024)
+def _heading_pattern(number: str, alias: str) -> re.Pattern[str]:
+    """A numbered heading of one section name, compiled once (not looked up in re's cache per document)."""
+    return re.compile(number + r"\s*[、.]\s*(?:[^\n。、\d]{0,12}?)" + loose(alias).pattern)
 
 
 def find_headings(flat: Flat) -> list[Heading]:
@@ -50,8 +59,7 @@ def find_headings(flat: Flat) -> list[Heading]:
 def _find_one(flat: Flat, number: str, code: str, start: int) -> Heading | None:
     best: tuple[int, int, int] | None = None
     for alias in _section_aliases(code):
-        pat = re.compile(number + r"\s*[、.]\s*(?:[^\n。、\d]{0,12}?)" + loose(alias).pattern)
-        for m in pat.finditer(flat.s, start):
+        for m in _heading_pattern(number, alias).finditer(flat.s, start):
             if len(alias) < 8 and not _at_boundary(flat.s, m.start()):
                 continue
             if best is None or m.start() < best[0] or (m.start() == best[0] and m.end() > best[1]):

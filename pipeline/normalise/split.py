@@ -12,8 +12,9 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.template.structure import Identities
 
@@ -39,39 +40,103 @@ def values_of(reading: Reading) -> tuple[float | None, ...]:
     return tuple(_to_float(t) for t in reading)
 
 
-class _Budget:
-    """Bounds the enumeration; `hit` records that it was cut short (the readings are then incomplete)."""
-
-    __slots__ = ("hit", "nodes")
-
-    def __init__(self, nodes: int) -> None:
-        self.nodes = nodes
-        self.hit = False
-
-    def spend(self) -> bool:
-        self.nodes -= 1
-        if self.nodes < 0:
-            self.hit = True
-        return not self.hit
+Cuts = tuple[tuple[str, ...], ...]
+_ATOM_MARKS = frozenset({"/", "—"})
 
 
-def _number_splits(s: str, k: int, budget: _Budget) -> Iterator[tuple[str, ...]]:
-    """All ways to cut `s` into `k` valid numbers (a sign only at the very start)."""
-    if not budget.spend():
-        return
-    if k == 1:
-        if _VALID.match(s):
-            yield (s,)
-        return
-    if len(s) < k:
-        return
+@lru_cache(maxsize=1 << 14)
+def _ends(s: str) -> tuple[int, ...]:
+    """Where the first of several numbers may end in `s`: a valid number not cut before a "."."""
     start = 1 if s[:1] in "+-" else 0
-    for i in range(start + 1, len(s) - k + 2):
-        head = s[:i]
-        if not _VALID.match(head) or s[i] == ".":
-            continue
-        for rest in _number_splits(s[i:], k - 1, budget):
-            yield (head, *rest)
+    return tuple(i for i in range(start + 1, len(s)) if _VALID.match(s[:i]) and s[i] != ".")
+
+
+@lru_cache(maxsize=1 << 14)
+def _tally(s: str, k: int) -> tuple[int, int]:
+    """(steps, cuts) of cutting `s` into `k` numbers head by head: one step per digit string tried."""
+    if k == 1:
+        return 1, 1 if _VALID.match(s) else 0
+    if len(s) < k:
+        return 1, 0
+    steps, cuts, last = 1, 0, len(s) - k + 1
+    for i in _ends(s):
+        if i > last:
+            break
+        a, b = _tally(s[i:], k - 1)
+        steps, cuts = steps + a, cuts + b
+    return steps, cuts
+
+
+@lru_cache(maxsize=1 << 10)
+def _cuts(s: str, k: int) -> Cuts:
+    """Every cut of `s` into `k` valid numbers (a sign only at the very start), in walk order."""
+    if k == 1:
+        return ((s,),) if _VALID.match(s) else ()
+    last = len(s) - k + 1
+    return tuple((s[:i], *rest) for i in _ends(s) if i <= last for rest in _cuts(s[i:], k - 1))
+
+
+class _Walk:
+    """The readings of one run's atoms, counted before any is built.
+
+    Reading a run used to walk every way to cut each atom's digits head by head, charging a step
+    per digit string tried and building cuts no later atom could complete. The same walk is now
+    counted (its steps, which `NODE_CAP` bounds, and its readings, which `cap` bounds) from each
+    (digits, cells) pair's tally, worked out once; only the readings that complete are then built,
+    in the order the walk found them.
+    """
+
+    __slots__ = ("atoms", "counts", "splits_of", "steps_of")
+
+    def __init__(self, atoms: list[str]) -> None:
+        self.atoms = atoms
+        self.steps_of: dict[tuple[int, int], int] = {}
+        self.counts: dict[tuple[int, int], int] = {}
+        self.splits_of: dict[tuple[int, int], Cuts] = {}
+
+    def _ks(self, i: int, m: int) -> range:
+        """How many cells the number atom `i` may take of the `m` left (each later atom needs one)."""
+        return range(1, m - (len(self.atoms) - i - 1) + 1)
+
+    def steps(self, i: int, m: int) -> int:
+        """Steps the walk spends distributing `m` cells over atoms[i:]."""
+        if i == len(self.atoms):
+            return 0
+        first = self.atoms[i]
+        if first in _ATOM_MARKS:
+            return self.steps(i + 1, m - 1)
+        if (i, m) not in self.steps_of:
+            total = 0
+            for k in self._ks(i, m):
+                steps, cuts = _tally(first, k)
+                total += steps + (cuts * self.steps(i + 1, m - k) if cuts else 0)
+            self.steps_of[(i, m)] = total
+        return self.steps_of[(i, m)]
+
+    def count(self, i: int, m: int) -> int:
+        """How many readings distribute `m` cells over atoms[i:] (each atom ≥ 1 cell; marks exactly 1)."""
+        if i == len(self.atoms):
+            return 1 if m == 0 else 0
+        first = self.atoms[i]
+        if first in _ATOM_MARKS:
+            return self.count(i + 1, m - 1)
+        if (i, m) not in self.counts:
+            self.counts[(i, m)] = sum(cuts * self.count(i + 1, m - k) for k in self._ks(i, m)
+                                      if (cuts := _tally(first, k)[1]))
+        return self.counts[(i, m)]
+
+    def splits(self, i: int, m: int) -> Cuts:
+        """The readings `count` counts, in the order the head-by-head walk finds them."""
+        if i == len(self.atoms):
+            return ((),) if m == 0 else ()
+        first = self.atoms[i]
+        if first in _ATOM_MARKS:
+            return tuple((first, *tail) for tail in self.splits(i + 1, m - 1))
+        if (i, m) not in self.splits_of:
+            self.splits_of[(i, m)] = tuple(
+                (*head, *tail) for k in self._ks(i, m) if _tally(first, k)[1] and self.count(i + 1, m - k)
+                for head in _cuts(first, k) for tail in self.splits(i + 1, m - k))
+        return self.splits_of[(i, m)]
 
 
 def _atoms(run: str) -> list[str]:
@@ -103,11 +168,15 @@ def readings(run: str, n: int, *, sparse: bool = False, cap: int = CAP) -> tuple
     atoms = _atoms(run)
     if not atoms:
         return [tuple([None] * n)], "tokens"
-    budget = _Budget(NODE_CAP)
-    out: list[Reading] = []
+    walk = _Walk(atoms)
     counts = range(1, n + 1) if sparse else [n]
+    if sum(walk.steps(0, m) for m in counts) > NODE_CAP:
+        return [], "capped"
+    if sum(walk.count(0, m) * math.comb(n, m) for m in counts) > cap:
+        return [], "capped"
+    out: list[Reading] = []
     for m in counts:
-        for cut in _atom_splits(atoms, m, budget):
+        for cut in walk.splits(0, m):
             if m == n:
                 out.append(cut)
             else:
@@ -116,10 +185,6 @@ def readings(run: str, n: int, *, sparse: bool = False, cap: int = CAP) -> tuple
                     for p, tok in zip(pos, cut, strict=True):
                         slots[p] = tok
                     out.append(tuple(slots))
-            if len(out) > cap:
-                return [], "capped"
-    if budget.hit:
-        return [], "capped"
     return out, "split"
 
 
@@ -130,24 +195,6 @@ def _canon(token: str) -> str:
     if set(t) <= set("—–―－-") and t:
         return "—"
     return t
-
-
-def _atom_splits(atoms: Sequence[str], m: int, budget: _Budget) -> Iterator[tuple[str, ...]]:
-    """Distribute `m` cells over the atoms (each atom ≥ 1 cell; marks exactly 1)."""
-    if not atoms:
-        if m == 0:
-            yield ()
-        return
-    first, rest = atoms[0], atoms[1:]
-    if first in {"/", "—"}:
-        for tail in _atom_splits(rest, m - 1, budget):
-            yield (first, *tail)
-        return
-    max_k = m - len(rest)
-    for k in range(1, max_k + 1):
-        for head in _number_splits(first, k, budget):
-            for tail in _atom_splits(rest, m - k, budget):
-                yield (*head, *tail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.normalise import split
-from pipeline.normalise.report import CellValue
+from pipeline.normalise.report import CellValue, new_cell_value
 from pipeline.template.codebook import T3_COLS, aliases, cells_for, t2_layout, unit_of
 from pipeline.template.eras import TableEra, t2_era, t3_era
 from pipeline.template.labels import loose, norm_with_map
@@ -112,20 +112,20 @@ def _cell(flat: Flat, table: str, row: str, col: str, token: str | None, *, meth
     a, b = flat.raw_span(*span)
     loc = f"text[{a}:{b}]"
     if ambiguous and zero:
-        return CellValue(table=table, row=row, col=col, value=None, raw=run, flag="zero_or_blank",
+        return new_cell_value(table=table, row=row, col=col, value=None, raw=run, flag="zero_or_blank",
                          reason=f"printed 0 or left blank (zero either way): {ambiguous} readings of {run!r}",
                          method="split", locator=loc, unit=unit_of(table, col))
     if ambiguous:
-        return CellValue(table=table, row=row, col=col, value=None, raw=run, flag="ambiguous",
+        return new_cell_value(table=table, row=row, col=col, value=None, raw=run, flag="ambiguous",
                          reason=f"{ambiguous} readings of the run {run!r} fit the template and identities equally",
                          method="split", locator=loc, unit=unit_of(table, col))
     parsed = parse_cell(token or "")
-    return CellValue(table=table, row=row, col=col, value=parsed.value, raw=token or "", flag=parsed.flag,
+    return new_cell_value(table=table, row=row, col=col, value=parsed.value, raw=token or "", flag=parsed.flag,
                      method=method, locator=loc, unit=parsed.unit or unit_of(table, col))
 
 
 def missing(table: str, row: str, col: str, reason: str) -> CellValue:
-    return CellValue(table=table, row=row, col=col, value=None, raw="", flag="missing", reason=reason,
+    return new_cell_value(table=table, row=row, col=col, value=None, raw="", flag="missing", reason=reason,
                      method="tokens", unit=unit_of(table, col))
 
 
@@ -179,7 +179,7 @@ def _resolve_rows(
     for code in unreadable:
         run = runs[code][0]
         for col in cols[code]:
-            out[(code, col)] = CellValue(
+            out[(code, col)] = new_cell_value(
                 table=table, row=code, col=col, value=None, raw=run, flag="text", method="split",
                 reason=unreadable[code],
                 locator="text[{}:{}]".format(*flat.raw_span(runs[code][1], runs[code][2])), unit=unit_of(table, col))
@@ -265,7 +265,7 @@ def read_t4(flat: Flat, start: int, end: int) -> TableRead:
     readings, method = split.readings(run, len(T4_PHYSICAL), sparse=_digits(run) < len(T4_PHYSICAL))
     if not readings:
         for row, col in T4_PHYSICAL:
-            read.cells[(row, col)] = CellValue(
+            read.cells[(row, col)] = new_cell_value(
                 table="t4", row=row, col=col, value=None, raw=run, flag="text", method="split",
                 reason=_unreadable(run, 15, method),
                 locator="text[{}:{}]".format(*flat.raw_span(a, b)), unit=unit_of("t4", col))

@@ -1,0 +1,32 @@
+"""The fast cell-value constructor builds exactly what the dataclass builds."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from pipeline.normalise.report import CELL_VALUE_FIELDS, CellValue, new_cell_value
+
+
+def test_new_cell_value_sets_every_field_of_cell_value() -> None:
+    """A field added to `CellValue` must be added to `new_cell_value` too (else this fails)."""
+    assert tuple(f.name for f in dataclasses.fields(CellValue)) == CELL_VALUE_FIELDS
+
+
+@pytest.mark.parametrize("kw", [
+    {"table": "t3", "row": "t3.r1", "col": "np", "value": None, "raw": "", "flag": "missing"},
+    {"table": "t4", "row": "t4.rev", "col": "up", "value": 12.0, "raw": "12", "flag": "number", "reason": "",
+     "page": 3, "method": "grid", "locator": "table[1]/r2/c3", "unit": "件", "confidence": 0.93,
+     "bbox": (1.0, 2.0, 3.0, 4.0)},
+    {"table": "p", "row": "p.x", "col": "year", "value": None, "raw": "/", "flag": "slash", "label": "x",
+     "member": "abc", "bbox_unit": "pt"},
+])
+def test_new_cell_value_equals_dataclass(kw: dict[str, object]) -> None:
+    fast = new_cell_value(**kw)  # type: ignore[arg-type]
+    slow = CellValue(**kw)  # type: ignore[arg-type]
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.raw = "x"  # type: ignore[misc]
