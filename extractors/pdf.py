@@ -202,7 +202,9 @@ def _page_model(page: Any, number: int, uri: str, limits: PdfLimits) -> tuple[Pa
         if n > limits.max_glyphs_per_page:
             raise DocumentTooLarge(uri, f"page {number} shows about {n:,} glyphs (limit {limits.max_glyphs_per_page:,})")
     del content
-    with _debug_calls_skipped():
+    from .pdf_content import fast_content_parser
+
+    with _debug_calls_skipped(), fast_content_parser():
         drawn = _drawn(page, uri, number, limits)
     return Page(number=number, width=float(page.width), height=float(page.height), glyphs=drawn.glyphs,
                 rules=drawn.rules), drawn
