@@ -31,7 +31,7 @@ from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
 NAME = "ocr"
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 
 Gray = npt.NDArray[np.uint8]
 

@@ -342,8 +342,13 @@ def pdf_to_document(data: bytes, *, source: SourceRef, limits: PdfLimits | None 
     blocks = layouts_to_blocks(layouts, methods=methods)
     if not blocks:
         raise NoContent(source.uri, "no text on any page (blank pages, or images OCR found no text in)")
+    version = VERSION
+    if methods:  # a page read by OCR: the OCR's version is part of what the file yields
+        from .ocr import VERSION as OCR_VERSION
+
+        version += f"+ocr{OCR_VERSION}"
     return Document(source=source, blocks=blocks_to_source(blocks, maps), extractor=NAME,
-                    extractor_version=VERSION + ("+ocr" if methods else ""))
+                    extractor_version=version)
 
 
 class PdfExtractor:
