@@ -6,7 +6,9 @@ output byte-identical.
     python -m bench.normalise_compare --dump after.json --against before.json
 
 The corpus is bench/run.py's generated documents per format plus the files under tests/fixtures/
-(docx, html, pdf, text). A Report's fingerprint is the SHA-256 of its repr (every field: cells,
+(docx, html, pdf, text). The generated files are kept under ``--cache`` and reused: a PDF printed
+again by LibreOffice carries a new /CreationDate, so new bytes and a new report id, and its
+fingerprint would differ between two runs of unchanged code. A Report's fingerprint is the SHA-256 of its repr (every field: cells,
 checks, sections, metadata), so any change in any record shows.
 """
 
@@ -16,9 +18,11 @@ import argparse
 import cProfile
 import hashlib
 import json
+import os
 import pstats
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,10 +40,22 @@ def fixture_docs() -> list[Doc]:
             for sub in ("docx", "html", "pdf", "text") for p in sorted((FIXTURES / sub).glob("*")) if p.is_file()]
 
 
-def corpora(n: int, formats: list[str]) -> dict[str, list[Doc]]:
-    out: dict[str, list[Doc]] = {}
-    for fmt in formats:
-        out[fmt] = corpus_text(n) if fmt == "text" else corpus_optional(fmt, n)
+def cached(fmt: str, n: int, cache: Path) -> list[Doc]:
+    """The generated documents of a format, built once into `cache` and read back on later runs."""
+    folder = cache / f"{fmt}-{n}"
+    index = folder / "index.json"
+    if not index.exists():
+        docs = corpus_text(n) if fmt == "text" else corpus_optional(fmt, n)
+        folder.mkdir(parents=True, exist_ok=True)
+        for k, (_, data, _) in enumerate(docs):
+            (folder / f"{k:05d}.bin").write_bytes(data)
+        index.write_text(json.dumps([[name, pages] for name, _, pages in docs], ensure_ascii=False))
+    return [(name, (folder / f"{k:05d}.bin").read_bytes(), pages)
+            for k, (name, pages) in enumerate(json.loads(index.read_text()))]
+
+
+def corpora(n: int, formats: list[str], cache: Path) -> dict[str, list[Doc]]:
+    out: dict[str, list[Doc]] = {fmt: cached(fmt, n, cache) for fmt in formats}
     out["fixtures"] = fixture_docs()
     return out
 
@@ -81,9 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dump", help="write fingerprints and timings to this JSON file")
     p.add_argument("--against", help="compare fingerprints with this earlier dump")
     p.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions per format")
+    p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / f"xxgk-normalise-compare-{os.getuid()}",
+                   help="folder the generated documents are kept in between runs")
     args = p.parse_args(argv)
     result: dict[str, dict[str, object]] = {}
-    for fmt, docs in corpora(args.n, args.only).items():
+    for fmt, docs in corpora(args.n, args.only, args.cache).items():
         extracted = [(d, extract(d)) for d in docs]
         prints = {d[0]: fingerprint(d, e) for d, e in extracted}
         ms = time_normalise(extracted, args.repeat)

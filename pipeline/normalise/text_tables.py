@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipeline.normalise import split
 from pipeline.normalise.report import CellValue, new_cell_value
@@ -55,7 +56,10 @@ class Flat:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         if self.offsets is None:
-            return min(start, len(self.raw)), min(max(start, end), len(self.raw))
+            n = len(self.raw)
+            if 0 <= start <= end <= n:  # the usual span: already in bounds
+                return start, end
+            return min(start, n), min(max(start, end), n)
         if start >= len(self.offsets):
             return len(self.raw), len(self.raw)
         a = self.offsets[start]
@@ -74,13 +78,17 @@ class TableRead:
     found: bool = True
 
 
+@cache
+def _label_patterns(table: str, code: str) -> tuple[re.Pattern[str], ...]:
+    """The loose patterns of a row's aliases, longest alias first (as `aliases` orders them)."""
+    return tuple(loose(alias) for c, alias in aliases(table, "row") if c == code)
+
+
 def find_label(flat: Flat, table: str, code: str, start: int, end: int) -> Match | None:
     """Earliest occurrence of any alias of `code` in [start, end), its item prefix included."""
     best: Match | None = None
-    for c, alias in aliases(table, "row"):
-        if c != code:
-            continue
-        m = loose(alias).search(flat.s, start, end)
+    for pattern in _label_patterns(table, code):
+        m = pattern.search(flat.s, start, end)
         if m and (best is None or m.start() < best.start or (m.start() == best.start and m.end() > best.end)):
             best = Match(code, m.start(), m.end())
     if best is None:
