@@ -19,6 +19,7 @@ import resource
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -160,12 +161,16 @@ def bench(hosts: int, delay: float, workers: int) -> dict[str, object]:
         finally:
             sampler.stop.set()
         captures = sum(r.new_captures for r in result.sources)
+        states: Counter[str] = Counter()  # how every URL ended: a shortfall in requests shows why
+        for r in result.sources:
+            for by_state in r.states.values():
+                states.update(by_state)
         n = int(requests.value)
     bound = hosts / delay
     return {"format": "crawl", "hosts": hosts, "delay_s": delay, "workers": workers, "requests": n,
             "seconds": round(dt, 1), "requests_per_s": round(n / dt, 1),
             "politeness_bound_per_s": round(bound, 1), "share_of_bound": round(n / dt / bound, 3),
-            "captures": captures, "reports_expected": hosts * len(YEARS),
+            "captures": captures, "reports_expected": hosts * len(YEARS), "url_states": dict(sorted(states.items())),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "peak_open_fds": sampler.peak}
 
