@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pdfplumber
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import InFlight
 from tests.pipeline.serve.corpus import PDF, build, corpus
@@ -138,7 +139,7 @@ def test_every_page_renders_without_console_errors_or_outside_requests(server: s
     w = Watched(browser)
     w.page.goto(server + "/")
     links = w.page.locator("#results a.report-link[data-report-id]")
-    assert links.count() == min(50, len(items))
+    expect(links).to_have_count(min(50, len(items)))  # the list is filled by a fetch after load: wait for it
 
 
 def test_pdf_cell_opens_its_page_with_the_box_drawn(server: str, browser: Any) -> None:
@@ -218,9 +219,9 @@ def test_html_cell_is_marked_in_the_archived_page(server: str, browser: Any) -> 
         w = Watched(browser)
         _open_cell(w, server, rid, key)
         w.page.wait_for_selector("#source iframe#source-html")
-        frame = w.page.frame_locator("#source-html")
-        assert frame.locator(".xxgk-mark").count() == 1
-        assert frame.locator(".xxgk-mark").inner_text().strip() == c["raw"]
+        mark = w.page.frame_locator("#source-html").locator(".xxgk-mark")
+        expect(mark).to_have_count(1)  # the frame's document loads after the iframe is attached: wait for it
+        assert mark.inner_text().strip() == c["raw"]
         w.settle()
         w.clean()
         w.page.close()
@@ -264,6 +265,7 @@ def test_compare_marks_a_copied_sentence(server: str, browser: Any) -> None:
     w = Watched(browser)
     w.page.goto(f"{server}/compare?a={a}&b={b}")
     copied = w.page.locator(".side-b .copied")
+    copied.nth(2).wait_for(state="attached")  # at least three copied sentences marked
     assert copied.count() >= 3
     first = copied.first.inner_text()
 
