@@ -29,8 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path("/work/main/tests/fixtures")
-CORPUS = Path("/work/shared/corpus/files")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 HONGZE_PDF = FIXTURES / "pdf" / "jiangsu_huaian_hongze_district_2024.pdf"
 JILIN_TXT = FIXTURES / "text" / "jilin_tonghua_dongchang_science_bureau_2023.txt"
 PT2019_HTML = FIXTURES / "html" / "fujian_pingtan_zone_2019_page.html"
@@ -157,10 +156,9 @@ def add_real(b: _Builder) -> None:
 
 
 def add_duplicates(b: _Builder) -> None:
-    """The shared corpus holds the same bytes as the fixtures: one report, both paths in `sources`."""
-    for name in ("jilin_tonghua_dongchang_science_bureau_2023.txt", "jiangsu_huaian_hongze_district_2024.pdf",
-                 "fujian_pingtan_zone_2019_page.html"):
-        data = (CORPUS / name).read_bytes()
+    """The same bytes under two paths: one report, both paths in `sources`."""
+    for src in (JILIN_TXT, HONGZE_PDF, PT2019_HTML):
+        name, data = src.name, src.read_bytes()
         first = b.write(f"dup/a/{name}", data, "duplicate_bytes", status=["ok", "partial"])
         second = b.write(f"dup/b/copy-of-{name}", data, "duplicate_bytes", status=["ok", "partial"])
         first.sources_all = second.sources_all = [first.path, second.path]

@@ -19,6 +19,7 @@ import re
 import select
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +28,8 @@ from pathlib import Path
 
 import psutil
 
-XXGK = Path("/work/main/.venv/bin/xxgk")
+XXGK = Path(sys.executable).parent / "xxgk"
+"""The console script beside the interpreter running the tests: the clone's own .venv, wherever it is."""
 TABLES = ("reports", "sections", "cells", "checks")
 PROGRESS = re.compile(rb"extracting\s+(\d+)/")
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[a-zA-Z]")

@@ -21,7 +21,11 @@ from . import harness as h
 from .corpus import FIXTURES, HONGZE_PDF, JILIN_TXT, Truth, build, build_fixtures_only, restore_permissions
 from .score import failures, score
 
-pytestmark = pytest.mark.skipif(not h.XXGK.exists(), reason="xxgk is not installed in .venv")
+
+def test_the_console_script_is_installed_beside_the_interpreter() -> None:
+    """Every test here runs the `xxgk` of this checkout's .venv: a missing one is a failure, not a skip."""
+    assert h.XXGK.exists(), f"{h.XXGK} is missing: run `make venv`"
+
 
 JOBS = ("--jobs", "2", "--timeout", "30")
 PARENT_RSS_MB = 400
