@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline.normalise.report import CellValue, Check, CheckStatus, SectionText, Severity
+from pipeline.normalise.report import CellValue, Check, CheckStatus, SectionText, Severity, new_check
 from pipeline.template.codebook import T3_COLS, T4_COLS, T4_ROWS, t3_leaves, t3_rows
 
 Cells = dict[tuple[str, str, str], CellValue]
@@ -46,46 +47,55 @@ class Identity:
 
 
 def identity_check(identity: Identity, cells: Cells, severity: Severity = "hard") -> Check:
-    rule, scope = identity.rule, identity.scope
     lv = [_val(cells, k) for k in identity.lhs]
     rv = [_val(cells, k) for k in identity.rhs]
     if None in lv or None in rv:
-        n_missing = sum(v is None for v in lv + rv)
+        n_missing = lv.count(None) + rv.count(None)
         known_l = sum(v for v in lv if v is not None)
         known_r = sum(v for v in rv if v is not None)
-        return Check(rule=rule, scope=scope, lhs=known_l, rhs=known_r, status="uncertain",
-                     severity=severity, detail=f"{n_missing} cell(s) unreadable")
+        return new_check(identity.rule, identity.scope, known_l, known_r, "uncertain", severity,
+                         f"{n_missing} cell(s) unreadable")
     left = sum(lv)  # type: ignore[arg-type]  # no None left
     right = sum(rv)  # type: ignore[arg-type]
-    ok = abs(left - right) < _EPS
-    return Check(rule=rule, scope=scope, lhs=left, rhs=right, status="pass" if ok else "fail",
-                 severity=severity)
+    return new_check(identity.rule, identity.scope, left, right, "pass" if abs(left - right) < _EPS else "fail",
+                     severity)
+
+
+@lru_cache(maxsize=4)
+def _t3_fixed(era: str) -> tuple[Identity, ...]:
+    """T3-FLOW, T3-LEAF and T3-COL of an era: the same instances for every report of it."""
+    apps, leaves = T3_COLS[:-1], t3_leaves(era)
+    flow = [Identity("T3-FLOW", c, (("t3", "t3.r1", c), ("t3", "t3.r2", c)),
+                     (("t3", "t3.r3.7", c), ("t3", "t3.r4", c))) for c in T3_COLS]
+    leaf = [Identity("T3-LEAF", c, (("t3", "t3.r3.7", c),), tuple(("t3", lf, c) for lf in leaves)) for c in T3_COLS]
+    cols = [Identity("T3-COL", r, (("t3", r, "tot"),), tuple(("t3", r, c) for c in apps)) for r in t3_rows(era)]
+    return (*flow, *leaf, *cols)
+
+
+@lru_cache(maxsize=64)
+def _t3_group(era: str, group: str, col: str) -> Identity:
+    leaves = tuple(("t3", leaf, col) for leaf in t3_leaves(era) if leaf.startswith(group + "."))
+    return Identity("T3-GRP", f"{group}:{col}", (("t3", group, col),), leaves)
 
 
 def t3_identities(cells: Cells, era: str) -> list[Identity]:
     """T3-FLOW, T3-LEAF, T3-COL, and T3-GRP where a subtotal row is printed."""
-    out: list[Identity] = []
-    apps = T3_COLS[:-1]
-    for c in T3_COLS:
-        out.append(Identity("T3-FLOW", c, (("t3", "t3.r1", c), ("t3", "t3.r2", c)),
-                            (("t3", "t3.r3.7", c), ("t3", "t3.r4", c))))
-    for c in T3_COLS:
-        out.append(Identity("T3-LEAF", c, (("t3", "t3.r3.7", c),), tuple(("t3", leaf, c) for leaf in t3_leaves(era))))
-    for r in t3_rows(era):
-        out.append(Identity("T3-COL", r, (("t3", r, "tot"),), tuple(("t3", r, c) for c in apps)))
+    out = list(_t3_fixed(era))
     for group in ("t3.r3.3", "t3.r3.4", "t3.r3.5", "t3.r3.6"):
         if era != "2021" and group == "t3.r3.6":
             continue
-        for c in T3_COLS:
-            if ("t3", group, c) in cells:  # a printed, non-standard subtotal row
-                leaves = [leaf for leaf in t3_leaves(era) if leaf.startswith(group + ".")]
-                out.append(Identity("T3-GRP", f"{group}:{c}", (("t3", group, c),),
-                                    tuple(("t3", leaf, c) for leaf in leaves)))
+        out += [_t3_group(era, group, c) for c in T3_COLS if ("t3", group, c) in cells]  # a printed subtotal row
     return out
 
 
+@lru_cache(maxsize=1)
+def _t4_fixed() -> tuple[Identity, ...]:
+    return tuple(Identity("T4-SUM", r, (("t4", r, "tot"),), tuple(("t4", r, c) for c in T4_COLS[:-1]))
+                 for r in T4_ROWS)
+
+
 def t4_identities() -> list[Identity]:
-    return [Identity("T4-SUM", r, (("t4", r, "tot"),), tuple(("t4", r, c) for c in T4_COLS[:-1])) for r in T4_ROWS]
+    return list(_t4_fixed())
 
 
 def t3_checks(cells: Cells, era: str) -> list[Check]:
@@ -117,14 +127,14 @@ def _dom(rule: str, table: str, cells: Cells, *, signed: set[str] | None = None,
     """Every printed number of the table is a count: an integer ≥ 0."""
     signed, decimal = signed or set(), decimal or set()
     bad = []
-    for (_, row, col), cell in sorted(item for item in cells.items() if item[0][0] == table):
-        if cell.flag != "number" or cell.value is None:
+    for (tab, row, col), cell in cells.items():
+        if tab != table or cell.flag != "number" or cell.value is None:
             continue
         v = cell.value
         if (v < 0 and col not in signed) or (col not in decimal and abs(v - round(v)) > _EPS):
-            bad.append(f"{row}:{col}={cell.raw}")
-    return Check(rule=rule, scope=table, lhs=float(len(bad)), rhs=0.0, status="fail" if bad else "pass",
-                 severity="hard", detail="; ".join(bad[:10]))
+            bad.append((row, col, cell.raw))
+    detail = "; ".join(f"{row}:{col}={raw}" for row, col, raw in sorted(bad)[:10])
+    return new_check(rule, table, float(len(bad)), 0.0, "fail" if bad else "pass", "hard", detail)
 
 
 _NUM = r"(\d+)\s*件"

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from extractors.model import Cell, Table, new_cell
 from pipeline.normalise.report import CellValue, new_cell_value
@@ -24,8 +26,12 @@ _CAPTION = re.compile(r"第二十条第[(\[]?([一二三四五六七八九十])[
 _T4_ROW_PAT = (("t4.lit.rev", "复议后起诉"), ("t4.lit.dir", "直接起诉"), ("t4.rev", "行政复议"))
 
 
+_VALUE_FLAGS = frozenset({"number", "blank", "slash", "dash", "none"})
+
+
+@lru_cache(maxsize=1 << 16)
 def _is_value(text: str) -> bool:
-    return parse_cell(text).flag in {"number", "blank", "slash", "dash", "none"}
+    return parse_cell(text).flag in _VALUE_FLAGS
 
 
 @lru_cache(maxsize=1 << 14)
@@ -108,23 +114,30 @@ class GridRead:
     headers: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _table_of_row(labels: list[str], current: str | None, after: str | None = None) -> str | None:
-    joined = "".join(labels)
-    if _CAPTION.search(joined):
-        return "t2"
-    order = [current] if current else []
-    order += [t for t in ("t3", "t2", "t4") if t != current]
-    for t in order:
-        if t and _row_code(t, labels, after if t == current else None):
-            return t
+_ORDER: dict[str | None, tuple[str, ...]] = {
+    None: ("t3", "t2", "t4"), "t2": ("t2", "t3", "t4"), "t3": ("t3", "t2", "t4"), "t4": ("t4", "t3", "t2")}
+"""The tables a row label is tried in: the one being read first."""
+
+
+def _table_of_row(labels: list[str], current: str | None, after: str | None = None) -> tuple[str, str | None] | None:
+    """The table a labelled row belongs to (the one being read first) and its row code there."""
+    if _CAPTION.search("".join(labels)):
+        return "t2", None
+    for t in _ORDER.get(current) or _ORDER[None]:
+        code = _row_code(t, labels, after if t == current else None)
+        if code:
+            return t, code
     return None
 
 
 # --- the steps: tables → rows → roles (with the header context carried down) → cells ------------
 
 
-@dataclass(frozen=True, slots=True)
-class GridRow:
+# The walk's own records are NamedTuples: immutable like the frozen dataclasses of the public records,
+# at a third of their cost to build (a few per printed row, on every normalisation).
+
+
+class GridRow(NamedTuple):
     """One printed row of one grid: its slots, their normalised texts, its distinct cells."""
 
     table: Table
@@ -133,13 +146,15 @@ class GridRow:
     anchors: tuple[Cell, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+_NONE: Mapping[int, Any] = MappingProxyType({})
+
+
+class Context(NamedTuple):
     """What the rows above say about the next one: the table being read and its column headers."""
 
     current: str | None = None
-    colmap: Mapping[int, str] = field(default_factory=dict)
-    t4map: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    colmap: Mapping[int, str] = _NONE
+    t4map: Mapping[int, tuple[str, str]] = _NONE
     header_rows: tuple[tuple[str, ...], ...] = ()
     colmap_of: str | None = None
     """The table whose header set `colmap`: another table's rows never read through it."""
@@ -158,14 +173,12 @@ class Context:
                        self.last_row if table == self.current else None)
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderRow:
+class HeaderRow(NamedTuple):
     table: str
     cols: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class DataRow:
+class DataRow(NamedTuple):
     """A labelled row: its code, and which slot holds which column (empty for Table 4 labels)."""
 
     row: GridRow
@@ -176,8 +189,7 @@ class DataRow:
     method: str
 
 
-@dataclass(frozen=True, slots=True)
-class T4Values:
+class T4Values(NamedTuple):
     """A row of Table 4 numbers under the two-level header (its labels are in the header)."""
 
     row: GridRow
@@ -191,8 +203,8 @@ def tables_to_rows(tables: tuple[Table, ...]) -> Iterator[GridRow]:
     """Every row of every grid in document order, so a table cut by page breaks reads on."""
     for table in tables:
         for slots in table.grid():
-            texts = tuple(norm(c.text) if c else "" for c in slots)
-            yield GridRow(table, tuple(slots), texts, tuple(_distinct(slots)))
+            texts = tuple([norm(c.text) if c is not None else "" for c in slots])
+            yield GridRow(table, tuple(slots), texts, _distinct(slots))
 
 
 _ITEM_PREFIX = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}\s*[.．、])")
@@ -236,8 +248,8 @@ def join_rows(prev: GridRow, row: GridRow) -> GridRow:
             joined[key] = new_cell(above.row, above.col, f"{above.text}\n{below.text}", above.rowspan, above.colspan,
                                    above.page, above.bbox, min(above.confidence, below.confidence))
         slots.append(joined[key])
-    texts = tuple(norm(c.text) if c else "" for c in slots)
-    return GridRow(prev.table, tuple(slots), texts, tuple(_distinct(slots)))
+    texts = tuple([norm(c.text) if c is not None else "" for c in slots])
+    return GridRow(prev.table, tuple(slots), texts, _distinct(slots))
 
 
 def join_continuations(rows: Iterable[GridRow]) -> Iterator[GridRow]:
@@ -272,8 +284,10 @@ def labels_of(row: GridRow, value_cols: frozenset[int] = frozenset()) -> tuple[l
     return [norm(c.text) for c in labelled], frozenset(c.col for c in labelled)
 
 
-def data_row(row: GridRow, ctx: Context, table_code: str, labels: list[str], label_cols: frozenset[int]) -> DataRow | None:
-    code = _row_code(table_code, labels, ctx.last_row)
+def data_row(row: GridRow, ctx: Context, table_code: str, labels: list[str], label_cols: frozenset[int],
+             code: str | None = None) -> DataRow | None:
+    """The row's code (given when `_table_of_row` has read it) and which slot holds which column."""
+    code = code or _row_code(table_code, labels, ctx.last_row)
     if code is None:
         return None
     cols: Mapping[int, str] = ctx.colmap if table_code != "t4" and ctx.colmap_of == table_code else {}
@@ -306,11 +320,12 @@ def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
         return ctx, HeaderRow(header_table, frozenset(ctx.colmap.values()))
     ctx = ctx.moved_to(ctx.current)
     labels, label_cols = labels_of(row, frozenset(ctx.colmap) if ctx.colmap_of == ctx.current else frozenset())
-    table_code = _table_of_row(labels, ctx.current, ctx.last_row)
-    if table_code is None:
+    found = _table_of_row(labels, ctx.current, ctx.last_row)
+    if found is None:
         return ctx, (T4Values(row, ctx.t4map) if _t4_value_row(row, ctx, labels) else None)
+    table_code, code = found  # read with the last row of `current` only when it stays `current`: as data_row would
     ctx = ctx.moved_to(table_code)
-    role = data_row(row, ctx, table_code, labels, label_cols)
+    role = data_row(row, ctx, table_code, labels, label_cols, code)
     return (ctx.read(role.code) if role else ctx), role
 
 
@@ -339,7 +354,7 @@ def roles_to_read(roles: Iterable[Role]) -> GridRead:
 def _take_row(out: GridRead, role: DataRow) -> None:
     slots = role.row.slots
     bucket: dict[tuple[str, str], CellValue] | None = None
-    for slot_col, col in sorted(role.cols.items()):
+    for slot_col, col in role.cols.items():  # built in slot order (`_colmap`, `data_row`)
         if slot_col in role.label_cols:
             continue
         cell = slots[slot_col] if slot_col < len(slots) else None
@@ -356,9 +371,9 @@ def read_grids(tables: tuple[Table, ...]) -> GridRead:
     return roles_to_read(rows_to_roles(join_continuations(tables_to_rows(tables))))
 
 
-def _distinct(slots: list[Cell | None]) -> list[Cell]:
+def _distinct(slots: list[Cell | None]) -> tuple[Cell, ...]:
     """The slots' cells, each once (by identity: a spanning cell fills several slots), in slot order."""
-    return list({id(c): c for c in slots if c is not None}.values())
+    return tuple({id(c): c for c in slots if c is not None}.values())
 
 
 @lru_cache(maxsize=1 << 14)

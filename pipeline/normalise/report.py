@@ -8,7 +8,7 @@ from typing import Literal
 from pipeline.template.eras import Template
 
 __all__ = ["Assembly", "CellValue", "Check", "CheckStatus", "Part", "Report", "SectionText", "Severity", "Status",
-           "Template", "new_cell_value"]
+           "Template", "new_cell_value", "new_check"]
 
 Status = Literal["ok", "partial", "failed"]
 CheckStatus = Literal["pass", "fail", "uncertain"]
@@ -98,6 +98,27 @@ class Check:
     status: CheckStatus
     severity: Severity
     detail: str = ""
+
+
+CHECK_FIELDS = ("rule", "scope", "lhs", "rhs", "status", "severity", "detail")
+"""The fields `new_check` sets, in order; a test holds them equal to `Check`'s own."""
+_SET_CHECK = tuple(getattr(Check, name).__set__ for name in CHECK_FIELDS)
+
+
+def new_check(rule: str, scope: str, lhs: float | None, rhs: float | None, status: CheckStatus, severity: Severity,
+              detail: str = "") -> Check:
+    """The same frozen `Check` as ``Check(…)``, positionally and through the slots' descriptors:
+    a report carries some fifty checks, each built on every normalisation (see `new_cell_value`)."""
+    check = _new_object(Check)
+    s_rule, s_scope, s_lhs, s_rhs, s_status, s_severity, s_detail = _SET_CHECK
+    s_rule(check, rule)
+    s_scope(check, scope)
+    s_lhs(check, lhs)
+    s_rhs(check, rhs)
+    s_status(check, status)
+    s_severity(check, severity)
+    s_detail(check, detail)
+    return check
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

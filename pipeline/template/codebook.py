@@ -138,6 +138,7 @@ def t2_layout(era: str) -> dict[str, tuple[str, ...]]:
     return _T2_COLS["2021" if era == "2021" else "2019"]
 
 
+@cache
 def cells_for(table: str, era: str) -> tuple[tuple[str, str], ...]:
     """Every (row, col) cell of `table` in `era` ("2019" or "2021"), in printed order."""
     if table == "t2":

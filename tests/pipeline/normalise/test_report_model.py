@@ -1,4 +1,4 @@
-"""The fast cell-value constructor builds exactly what the dataclass builds."""
+"""The fast cell-value and check constructors build exactly what the dataclasses build."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ import pickle
 
 import pytest
 
-from pipeline.normalise.report import CELL_VALUE_FIELDS, CellValue, new_cell_value
+from pipeline.normalise.report import (
+    CELL_VALUE_FIELDS,
+    CHECK_FIELDS,
+    CellValue,
+    Check,
+    new_cell_value,
+    new_check,
+)
 
 
 def test_new_cell_value_sets_every_field_of_cell_value() -> None:
@@ -30,3 +37,21 @@ def test_new_cell_value_equals_dataclass(kw: dict[str, object]) -> None:
     assert pickle.loads(pickle.dumps(fast)) == slow
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.raw = "x"  # type: ignore[misc]
+
+
+def test_new_check_sets_every_field_of_check() -> None:
+    assert tuple(f.name for f in dataclasses.fields(Check)) == CHECK_FIELDS
+
+
+@pytest.mark.parametrize("args", [
+    ("T3-FLOW", "np", 3.0, 3.0, "pass", "hard", ""),
+    ("T3-COL", "t3.r1", 2.0, None, "uncertain", "hard", "1 cell(s) unreadable"),
+    ("T3-FEE", "t3.r3.6.2:tot", 1.0, None, "fail", "soft"),
+])
+def test_new_check_equals_dataclass(args: tuple[object, ...]) -> None:
+    fast = new_check(*args)  # type: ignore[arg-type]
+    slow = Check(**dict(zip(CHECK_FIELDS, args, strict=False)))  # type: ignore[arg-type]
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.status = "fail"  # type: ignore[misc]
