@@ -352,18 +352,19 @@ def roles_to_read(roles: Iterable[Role]) -> GridRead:
 
 
 def _take_row(out: GridRead, role: DataRow) -> None:
-    slots = role.row.slots
+    slots, label_cols, code, table = role.row.slots, role.label_cols, role.code, role.table
     bucket: dict[tuple[str, str], CellValue] | None = None
+    n = len(slots)
     for slot_col, col in role.cols.items():  # built in slot order (`_colmap`, `data_row`)
-        if slot_col in role.label_cols:
+        if slot_col in label_cols or slot_col >= n:
             continue
-        cell = slots[slot_col] if slot_col < len(slots) else None
-        if cell is None or cell.col in role.label_cols:
+        cell = slots[slot_col]
+        if cell is None or cell.col in label_cols:
             continue
         if bucket is None:
-            bucket = out.cells.setdefault(role.table, {})
-        if (role.code, col) not in bucket:
-            bucket[(role.code, col)] = _cell_value(role.table, role.code, col, cell, role.row.table, method=role.method)
+            bucket = out.cells.setdefault(table, {})
+        if (code, col) not in bucket:
+            bucket[(code, col)] = _cell_value(table, code, col, cell, role.row.table, method=role.method)
 
 
 def read_grids(tables: tuple[Table, ...]) -> GridRead:
@@ -471,15 +472,21 @@ A mark counts too: "/" counts as 0 in the identities, and the engine mistakes "1
 """
 
 
+_OCR_SURE_FLAGS = frozenset({"number", "slash", "dash"})
+
+
 def _cell_value(table_code: str, row: str, col: str, cell: Cell, table: Table, *, method: str) -> CellValue:
-    parsed = parse_cell(cell.text)
-    value, flag = parsed.value, parsed.flag
-    reason = "" if flag != "text" else f"unreadable cell text {cell.text.strip()[:40]!r}"
-    if table.method == "ocr" and flag in {"number", "slash", "dash"} and cell.confidence < OCR_MIN_CONFIDENCE:
+    text = cell.text
+    parsed = parse_cell(text)
+    value, flag, reason = parsed.value, parsed.flag, ""
+    if flag == "text":
+        reason = f"unreadable cell text {text.strip()[:40]!r}"
+    ocr = table.method == "ocr"
+    if ocr and flag in _OCR_SURE_FLAGS and cell.confidence < OCR_MIN_CONFIDENCE:
         value, flag = None, "ambiguous"
-        reason = f"OCR unsure of {cell.text.strip()!r} (confidence {cell.confidence:.2f})"
-    return new_cell_value(table=table_code, row=row, col=col, value=value, raw=cell.text.strip(),
-                     flag=flag, reason=reason, page=cell.page, bbox=cell.bbox,
-                     method="ocr" if table.method == "ocr" else method,
-                     locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",
-                     unit=parsed.unit or unit_of(table_code, col), confidence=cell.confidence)
+        reason = f"OCR unsure of {text.strip()!r} (confidence {cell.confidence:.2f})"
+    return new_cell_value(table=table_code, row=row, col=col, value=value, raw=text.strip(),
+                          flag=flag, reason=reason, page=cell.page, bbox=cell.bbox,
+                          method="ocr" if ocr else method,
+                          locator=f"table[{table.index}]/r{cell.row}/c{cell.col}",
+                          unit=parsed.unit or unit_of(table_code, col), confidence=cell.confidence)
