@@ -309,8 +309,9 @@ def _t4_value_row(row: GridRow, ctx: Context, labels: list[str]) -> bool:
 
 def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
     """One step of the walk: the row's role, and the context the next row sees."""
-    joined = "".join(dict.fromkeys(t for t in row.texts if t))
-    if _CAPTION.search(joined):  # a 第二十条 caption starts Table 2 afresh
+    # every caption has a 条, and a 条 is in the distinct texts' join only if it is in the row's texts
+    if "条" in "".join(row.texts) and _CAPTION.search("".join(dict.fromkeys(t for t in row.texts if t))):
+        # a 第二十条 caption starts Table 2 afresh
         ctx = Context("t2", {}, ctx.t4map, (), "t2")
         if all(_is_value(t) or _CAPTION.search(t) for t in row.texts if t):
             return ctx, None
