@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -32,6 +32,11 @@ _VALUE_FLAGS = frozenset({"number", "blank", "slash", "dash", "none"})
 @lru_cache(maxsize=1 << 16)
 def _is_value(text: str) -> bool:
     return parse_cell(text).flag in _VALUE_FLAGS
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_number(text: str) -> bool:
+    return parse_cell(text).flag == "number"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -278,9 +283,18 @@ def labels_of(row: GridRow, value_cols: frozenset[int] = frozenset()) -> tuple[l
     """The row's label texts and the slots they sit in: cells that are not values, left of the
     first value and outside the columns the header gave values (a cell among the numbers that
     reads as no number, OCR's "S" for a 5, is an unreadable value, not a label hiding the row)."""
-    printed = [(c, _is_value(c.text)) for c in row.anchors if c.text.strip()]
-    first = min((c.col for c, value in printed if value), default=None)
-    labelled = [c for c, value in printed if not value and (first is None or c.col < first) and c.col not in value_cols]
+    first: int | None = None
+    candidates: list[Cell] = []
+    for c in row.anchors:  # one pass: the first value's column, and the printed non-values
+        text = c.text
+        if not text.strip():
+            continue
+        if _is_value(text):
+            if first is None or c.col < first:
+                first = c.col
+        elif c.col not in value_cols:
+            candidates.append(c)
+    labelled = candidates if first is None else [c for c in candidates if c.col < first]
     return [norm(c.text) for c in labelled], frozenset(c.col for c in labelled)
 
 
@@ -315,7 +329,7 @@ def row_to_role(row: GridRow, ctx: Context) -> tuple[Context, Role | None]:
         ctx = Context("t2", {}, ctx.t4map, (), "t2")
         if all(_is_value(t) or _CAPTION.search(t) for t in row.texts if t):
             return ctx, None
-    header_table = _header_table(list(row.texts), ctx.current)
+    header_table = _header_table(row.texts, ctx.current)
     if header_table:
         ctx = header_to_context(row, ctx, header_table)
         return ctx, HeaderRow(header_table, frozenset(ctx.colmap.values()))
@@ -388,10 +402,11 @@ def _header_hit(table: str, text: str) -> bool:
     return bool(_match(table, "col", text)) and not _match(table, "row", text)
 
 
-def _header_table(texts: list[str], current: str | None) -> str | None:
-    """t2/t3/t4 when the row is a column header row of that table."""
-    if any(t and parse_cell(t).flag == "number" for t in texts):
-        return None
+def _header_table(texts: Sequence[str], current: str | None) -> str | None:
+    """t2/t3/t4 when the row is a column header row of that table (never one that prints a number)."""
+    for t in texts:
+        if t and _is_number(t):
+            return None
     cells = list(dict.fromkeys(t for t in texts if t))
     hits = [_header_hits(t) for t in cells]
     scores = {table: sum(h[i] for h in hits) for i, table in enumerate(("t3", "t4", "t2"))}
