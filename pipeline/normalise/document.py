@@ -241,11 +241,23 @@ def _pre2019_annex(kind: str, year: int | None) -> bool:
     return kind == "statistics_table" and year is not None and year < 2019
 
 
+_ORDER_KEYS = 1 << 14
+"""At most this many cells' order keys are kept (the codebook has some 400 cells; codes it does not know are not)."""
+
+
 @cache
 def _cell_order() -> Callable[[CellValue], tuple[str, int, int]]:
     rank = {(v.table, v.axis, v.code): i for i, v in enumerate(variables())}
+    known: dict[tuple[str, str, str], tuple[str, int, int]] = {}
 
     def key(c: CellValue) -> tuple[str, int, int]:
-        return (c.table, rank.get((c.table, "row", c.row), 999), rank.get((c.table, "col", c.col), 999))
+        """The codebook's order; the key of a (table, row, col) is built once per process."""
+        k = (c.table, c.row, c.col)
+        out = known.get(k)
+        if out is None:
+            out = (c.table, rank.get((c.table, "row", c.row), 999), rank.get((c.table, "col", c.col), 999))
+            if len(known) < _ORDER_KEYS:
+                known[k] = out
+        return out
 
     return key
