@@ -151,15 +151,15 @@ class GridRow(NamedTuple):
     anchors: tuple[Cell, ...]
 
 
-_NONE: Mapping[int, Any] = MappingProxyType({})
+_EMPTY: Mapping[int, Any] = MappingProxyType({})
 
 
 class Context(NamedTuple):
     """What the rows above say about the next one: the table being read and its column headers."""
 
     current: str | None = None
-    colmap: Mapping[int, str] = _NONE
-    t4map: Mapping[int, tuple[str, str]] = _NONE
+    colmap: Mapping[int, str] = _EMPTY
+    t4map: Mapping[int, tuple[str, str]] = _EMPTY
     header_rows: tuple[tuple[str, ...], ...] = ()
     colmap_of: str | None = None
     """The table whose header set `colmap`: another table's rows never read through it."""
