@@ -1,7 +1,7 @@
 """Scans and images → the page model, by offline OCR (RapidOCR: PP-OCRv4 models shipped in its wheel).
 
 A page image is binarised, its skew measured from the projection profile and undone, the text
-read by the OCR engine, and the ruling lines found by morphology on the ink left once the text
+read by the OCR engine (its models run by OpenVINO, `ocr_runtime`), and the ruling lines found by morphology on the ink left once the text
 boxes are erased. The result is an ordinary `Page` (glyphs carry the engine's confidence), so the
 same table reconstructor and reading-order builder as for PDFs take it from there. Nothing is
 downloaded at run time: the engine loads the model files inside its own package.
@@ -26,12 +26,13 @@ import numpy.typing as npt
 from .errors import DocumentTooLarge, MalformedDocument, NoContent, UnsupportedMediaType
 from .model import Document, SourceRef
 from .ocr_photo import frontal, level_rules
+from .ocr_runtime import use_openvino
 from .ocr_warp import Affine, Unwarp, blocks_to_source
 from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
 
 NAME = "ocr"
-VERSION = "1.5.0"
+VERSION = "1.6.0"
 
 Gray = npt.NDArray[np.uint8]
 
@@ -86,8 +87,10 @@ class RapidEngine:
                 # One thread and one line a run: parallelism comes from the worker processes
                 # (a second thread costs 1.4x the CPU for 0.6x the wall time), and a batch pads
                 # each line to the widest and costs more per line besides.
-                RapidEngine._engine = RapidOCR(use_cls=False, text_score=0.0, rec_batch_num=1, rec_img_shape=[3, 48, 160],
-                                               intra_op_num_threads=1, inter_op_num_threads=1)
+                engine = RapidOCR(use_cls=False, text_score=0.0, rec_batch_num=1, rec_img_shape=[3, 48, 160],
+                                  intra_op_num_threads=1, inter_op_num_threads=1)
+                use_openvino(engine)
+                RapidEngine._engine = engine
             return RapidEngine._engine
 
     def read_numbers(self, crops: Sequence[Gray]) -> list[tuple[str, float]]:
