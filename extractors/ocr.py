@@ -26,7 +26,7 @@ import numpy.typing as npt
 from .errors import DocumentTooLarge, MalformedDocument, NoContent, UnsupportedMediaType
 from .model import Document, SourceRef
 from .ocr_photo import frontal, level_rules
-from .ocr_runtime import use_openvino
+from .ocr_runtime import normalise_by_table, use_openvino
 from .ocr_warp import Affine, Unwarp, blocks_to_source
 from .pages import Glyph, Page, Rule
 from .reading import layouts_to_blocks, page_layout
@@ -90,6 +90,7 @@ class RapidEngine:
                 engine = RapidOCR(use_cls=False, text_score=0.0, rec_batch_num=1, rec_img_shape=[3, 48, 160],
                                   intra_op_num_threads=1, inter_op_num_threads=1)
                 use_openvino(engine)
+                normalise_by_table(engine)
                 RapidEngine._engine = engine
             return RapidEngine._engine
 

@@ -1,4 +1,5 @@
-"""The OCR models on OpenVINO read what onnxruntime reads: same boxes, same text, same confidence."""
+"""The OCR models on OpenVINO read what onnxruntime reads (same boxes, text and confidence), and the
+detector's input normalised by table is bit for bit the library's own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import RapidEngine
-from extractors.ocr_runtime import OpenVinoSession, use_openvino
+from extractors.ocr_runtime import OpenVinoSession, normalise_by_table, use_openvino
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CROPS = Path(__file__).parents[1] / "fixtures" / "ocr" / "crops"
@@ -90,3 +91,23 @@ def test_without_openvino_the_shipped_sessions_stay(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(sys.modules, "openvino", None)  # import openvino now raises ImportError
     assert not use_openvino(engine)
     assert engine.text_det.infer.session is det and engine.text_rec.session.session is rec
+
+
+@pytest.mark.parametrize(("mean", "std"), [([0.5] * 3, [0.5] * 3), ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+def test_the_detectors_input_by_table_is_the_librarys_own(mean: list[float], std: list[float]) -> None:
+    engine = _shipped()
+    det = engine.text_det
+    det.mean, det.std = mean, std
+    page = _page()
+    page[::7, ::5] = (17, 140, 250)  # colour, so each channel's table is used
+    want = det.get_preprocess(max(page.shape))(page)
+    assert normalise_by_table(engine)
+    got = det.get_preprocess(max(page.shape))(page)
+    assert got.dtype == want.dtype == np.float32 and got.shape == want.shape
+    assert np.array_equal(got, want)
+    assert type(det.get_preprocess(max(page.shape))).__name__ == "LookupPreProcess"
+
+
+def test_the_extractors_detector_normalises_by_table() -> None:
+    det = RapidEngine()._get().text_det
+    assert type(det.get_preprocess(2000)).__name__ == "LookupPreProcess"
