@@ -7,7 +7,7 @@ scanned bench pages every reading is the same text and its confidence moves by u
 Where OpenVINO cannot be loaded, RapidOCR's own onnxruntime sessions stay: slower, same readings.
 
 RapidOCR normalises the detector's input in float64 (its mean and scale are float64 arrays): a
-tenth of a second per page for a mapping of 256 byte values. `normalise_by_table` evaluates the
+fifth of a second per page for a mapping of 256 byte values. `normalise_by_table` evaluates the
 library's own function once on every byte value and looks the page up: bit-identical, 14× faster.
 """
 
@@ -101,3 +101,4 @@ def normalise_by_table(engine: Any) -> bool:
     except (ImportError, AttributeError):
         return False
     return True
+
