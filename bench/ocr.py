@@ -55,17 +55,26 @@ def main() -> int:
 
     reports = generate(seed=PDF_SEED, n=PDF_N)
     pdfs = shared_cache(args.cache, f"pdf-{PDF_SEED}-{PDF_N}", lambda folder: pdf_corpus(reports, folder / "work"))
-    total = exact = n_pages = 0
-    cpu = 0.0
+    from extractors.ocr import RapidEngine
+
+    t = time.process_time()
+    RapidEngine()._get()  # once per worker process: loading and compiling the two models
+    startup = time.process_time() - t
+    scans = []
     for g in reports:
-        if g.key not in args.keys and args.keys != ["all"]:
-            continue
-        data = scan_pdf(g, pdfs[g.key])
-        src = SourceRef(uri=f"gen://{g.key}.scan.pdf", sha256=hashlib.sha256(data).hexdigest())
+        if g.key in args.keys or args.keys == ["all"]:
+            data = scan_pdf(g, pdfs[g.key])
+            scans.append((g, data, SourceRef(uri=f"gen://{g.key}.scan.pdf", sha256=hashlib.sha256(data).hexdigest())))
+    n_pages = sum(pages_of(data) for _, data, _ in scans)
+    # Two passes: the first meets every recogniser input width for the first time (OpenVINO
+    # compiles each width it sees), the second is what a worker that has read many pages spends.
+    passes = []
+    for _ in range(2):
         t = time.process_time()
-        doc = PdfExtractor().extract(data, source=src)
-        cpu += time.process_time() - t
-        n_pages += pages_of(data)
+        docs = [PdfExtractor().extract(data, source=src) for _, data, src in scans]
+        passes.append(time.process_time() - t)
+    total = exact = 0
+    for (g, _, _), doc in zip(scans, docs, strict=True):
         r = normalise(doc, media_type="application/pdf")
         n, problems = compare(g, r, set())  # the tests' own comparison with the generator's truth
         total += len(g.cells)
@@ -76,14 +85,17 @@ def main() -> int:
         for problem in problems:
             print(f"  {problem}")
     load = os.getloadavg()
+    first, cpu = (p / max(n_pages, 1) for p in passes)
     print(f"exact {exact}/{total} = {100 * exact / max(total, 1):.2f} %  (target >= 99.5 %)")
-    print(f"OCR extraction: {n_pages} pages, {cpu / max(n_pages, 1):.2f} CPU s/page "
-          f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+    print(f"OCR extraction: {n_pages} pages, {cpu:.2f} CPU s/page ({first:.2f} on the first pass; engine "
+          f"start-up {startup:.2f} CPU s once) (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
     if args.json:
         print(json.dumps({"pages": n_pages, "cells": total, "exact": exact,
                           "exact_pct": round(100 * exact / max(total, 1), 2),
-                          "ms_per_page": round(1000 * cpu / max(n_pages, 1), 1),
-                          "ms_per_cell": round(1000 * cpu / max(total, 1), 2), "cpu": "process time, one core"}))
+                          "ms_per_page": round(1000 * cpu, 1), "ms_per_page_first_pass": round(1000 * first, 1),
+                          "startup_ms": round(1000 * startup, 1),
+                          "ms_per_cell": round(1000 * cpu * n_pages / max(total, 1), 2),
+                          "cpu": "process time, one core, second pass"}))
     return 0
 
 
