@@ -1,6 +1,6 @@
 """Scale run: a national year's mix of formats through the real CLI on the local pool and on Dask.
 
-    .venv/bin/python -m bench.scale [--n 10000] [--jobs 2] [--max-scans N] [--whole] [--json FILE]
+    .venv/bin/python -m bench.scale [--n 10000] [--jobs 2] [--max-scans N] [--executors local dask] [--whole] [--json FILE]
 
 The corpus (bench/scale_corpus.py: HTML 50 %, PDF 30 %, Word 15 %, scans 5 %) is written to a folder
 and each format's subfolder goes through `xxgk extract <folder> --dataset <dir>` as a subprocess,
@@ -107,12 +107,13 @@ def measure(inputs: Path, dataset: Path, executor: str, part: str, jobs: int) ->
     return Measure(executor, part, docs, wall, cpu, sampled, rss, code, dict(sorted(status.items())))
 
 
-def run_all(folder: Path, out: Path, parts: list[str], jobs: int, *, whole: bool) -> list[Measure]:
+def run_all(folder: Path, out: Path, parts: list[str], jobs: int, *, whole: bool,
+            executors: tuple[str, ...] = EXECUTORS) -> list[Measure]:
     """Every part on every executor; `whole` adds one run of the whole folder per executor."""
     runs = [(p, folder / p) for p in parts] + ([("all", folder)] if whole else [])
     done = []
     for part, inputs in runs:
-        for ex in EXECUTORS:
+        for ex in executors:
             m = measure(inputs, out / ex / part, ex, part, jobs)
             done.append(m)
             print(f"{ex:5} {part:5} {m.docs:6} docs {m.wall_s:8.1f} s {m.docs_per_s:7.2f} docs/s "
@@ -122,7 +123,9 @@ def run_all(folder: Path, out: Path, parts: list[str], jobs: int, *, whole: bool
 
 
 def identical(out: Path, parts: list[str]) -> dict[str, bool]:
-    return {p: digests(out / "local" / p) == digests(out / "dask" / p) for p in parts if (out / "local" / p).exists()}
+    """Local against Dask for every part both ran."""
+    return {p: digests(out / "local" / p) == digests(out / "dask" / p) for p in parts
+            if (out / "local" / p).exists() and (out / "dask" / p).exists()}
 
 
 def only(p: Plan, parts: list[str]) -> Plan:
@@ -139,6 +142,8 @@ def main() -> int:
     ap.add_argument("--pdf-pool", type=int, default=60, help="distinct printed PDFs the PDF variants come from")
     ap.add_argument("--scan-pool", type=int, default=20, help="distinct scans the scan variants come from")
     ap.add_argument("--parts", nargs="*", default=["html", "pdf", "word", "scan"])
+    ap.add_argument("--executors", nargs="*", choices=EXECUTORS, default=list(EXECUTORS),
+                    help="run on these executors (the byte-identity check needs both)")
     ap.add_argument("--whole", action="store_true", help="also run the whole folder in one run per executor")
     ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -152,7 +157,11 @@ def main() -> int:
         counts = corpus(tmp / "in", p, pdf_pool=args.pdf_pool, scan_pool=args.scan_pool)
         gen_s = time.perf_counter() - t
         print(f"plan {p}; generated {counts} in {gen_s:.0f} s", flush=True)
-        runs = run_all(tmp / "in", tmp / "out", args.parts, args.jobs, whole=args.whole)
+        runs = run_all(tmp / "in", tmp / "out", args.parts, args.jobs, whole=args.whole,
+                       executors=tuple(args.executors))
+        missing = {f"{m.executor}/{m.part}": m.docs - sum(m.by_status.values()) for m in runs
+                   if m.docs != sum(m.by_status.values())}
+        print(f"inputs without a reports row: {missing or 'none'}")
         same = identical(tmp / "out", [*args.parts, "all"])
         print(f"datasets byte-identical (local vs dask): {same}")
         if args.json:
@@ -161,7 +170,7 @@ def main() -> int:
                                              "runs": [asdict(m) | {"docs_per_s": m.docs_per_s,
                                                                    "ms_per_doc_cpu": m.ms_per_doc_cpu}
                                                       for m in runs]}, indent=1))
-        return 0 if all(same.values()) and not any(m.exit_code for m in runs) else 1
+        return 0 if all(same.values()) and not missing and not any(m.exit_code for m in runs) else 1
     finally:
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)
