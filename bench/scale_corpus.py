@@ -72,9 +72,22 @@ def png_variant(data: bytes, i: int) -> bytes:
     return data[:-12] + chunk + data[-12:]
 
 
+CONVERT_BATCH = 100
+"""Files per LibreOffice run: one run over 1,500 files stopped after 246 without an error."""
+
+
+def _soffice_convert(files: list[Path], to: str, out: Path) -> None:
+    from tests.generator.pdf import soffice
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as profile:
+        subprocess.run([str(soffice()), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                        "--convert-to", to, "--outdir", str(out), *map(str, files)],
+                       check=True, capture_output=True, timeout=1800)
+
+
 def _convert(docs: dict[str, bytes], to: str, folder: Path) -> dict[str, bytes]:
-    """Many DOCX → `to` (pdf, doc) in one headless LibreOffice run."""
-    from tests.generator.pdf import docx_to_pdf, soffice
+    """Many DOCX → `to` (pdf, doc) in headless LibreOffice runs of CONVERT_BATCH files, the missing retried once."""
+    from tests.generator.pdf import docx_to_pdf
 
     if to == "pdf":
         return docx_to_pdf(docs, folder)
@@ -83,10 +96,14 @@ def _convert(docs: dict[str, bytes], to: str, folder: Path) -> dict[str, bytes]:
     out.mkdir(parents=True, exist_ok=True)
     for name, data in docs.items():
         (src / f"{name}.docx").write_bytes(data)
-    with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as profile:
-        subprocess.run([str(soffice()), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                        "--convert-to", to, "--outdir", str(out), *sorted(str(p) for p in src.glob("*.docx"))],
-                       check=True, capture_output=True, timeout=1800)
+    names = sorted(docs)
+    for step in (CONVERT_BATCH, 1):
+        todo = [n for n in names if not (out / f"{n}.{to}").exists()]
+        for i in range(0, len(todo), step):
+            _soffice_convert([src / f"{n}.docx" for n in todo[i:i + step]], to, out)
+    missing = [n for n in names if not (out / f"{n}.{to}").exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice wrote no {to} for {len(missing)} files, first {src / missing[0]}.docx")
     return {name: (out / f"{name}.{to}").read_bytes() for name in docs}
 
 
