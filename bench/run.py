@@ -201,6 +201,8 @@ class ChildSampler:
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.top_peak_mb = 0.0
+        """Largest resident set of a direct child (the CLI a bench starts), apart from its workers."""
         self.cpu: dict[tuple[int, float], float] = {}
 
     @property
@@ -215,7 +217,10 @@ class ChildSampler:
             for child in me.children(recursive=True):
                 try:
                     with child.oneshot():
-                        self.peak_mb = max(self.peak_mb, child.memory_info().rss / 2**20)
+                        rss = child.memory_info().rss / 2**20
+                        self.peak_mb = max(self.peak_mb, rss)
+                        if child.ppid() == me.pid:
+                            self.top_peak_mb = max(self.top_peak_mb, rss)
                         t = child.cpu_times()
                         self.cpu[(child.pid, child.create_time())] = t.user + t.system
                 except psutil.Error:

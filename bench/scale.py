@@ -52,6 +52,8 @@ class Measure:
     """Sum over every descendant process seen (psutil)."""
     peak_rss_mb: float
     """Largest resident set of any one descendant process (sampled every 20 ms)."""
+    cli_peak_rss_mb: float
+    """Largest resident set of the CLI process itself (its workers apart)."""
     exit_code: int
     by_status: dict[str, int] = field(default_factory=dict)
 
@@ -69,8 +71,9 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def extract(inputs: Path, dataset: Path, executor: str, jobs: int) -> tuple[float, float, float, float, int]:
-    """`xxgk extract inputs --dataset dataset` as a subprocess: wall, CPU, sampled CPU, peak RSS, exit code."""
+def extract(inputs: Path, dataset: Path, executor: str, jobs: int) -> tuple[float, float, float, float, float, int]:
+    """`xxgk extract inputs --dataset dataset` as a subprocess: wall, CPU, sampled CPU, peak RSS of
+    any process and of the CLI, exit code."""
     cmd = [sys.executable, "-m", "pipeline.commands.cli", "extract", str(inputs), "--dataset", str(dataset),
            "--executor", executor, "--jobs", str(jobs), "--timeout", "600", "--quiet"]
     cpu0 = _cpu()
@@ -80,7 +83,7 @@ def extract(inputs: Path, dataset: Path, executor: str, jobs: int) -> tuple[floa
         wall = time.perf_counter() - t
     if proc.returncode:
         print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
-    return wall, _cpu() - cpu0, children.cpu_seconds, children.peak_mb, proc.returncode
+    return wall, _cpu() - cpu0, children.cpu_seconds, children.peak_mb, children.top_peak_mb, proc.returncode
 
 
 def reports_of(dataset: Path) -> list[dict[str, object]]:
@@ -101,10 +104,10 @@ def digests(root: Path) -> dict[str, str]:
 
 
 def measure(inputs: Path, dataset: Path, executor: str, part: str, jobs: int) -> Measure:
-    wall, cpu, sampled, rss, code = extract(inputs, dataset, executor, jobs)
+    wall, cpu, sampled, rss, cli_rss, code = extract(inputs, dataset, executor, jobs)
     status = Counter(str(r["status"]) for r in reports_of(dataset))
     docs = sum(1 for p in inputs.rglob("*") if p.is_file())
-    return Measure(executor, part, docs, wall, cpu, sampled, rss, code, dict(sorted(status.items())))
+    return Measure(executor, part, docs, wall, cpu, sampled, rss, cli_rss, code, dict(sorted(status.items())))
 
 
 def run_all(folder: Path, out: Path, parts: list[str], jobs: int, *, whole: bool,
@@ -118,6 +121,7 @@ def run_all(folder: Path, out: Path, parts: list[str], jobs: int, *, whole: bool
             done.append(m)
             print(f"{ex:5} {part:5} {m.docs:6} docs {m.wall_s:8.1f} s {m.docs_per_s:7.2f} docs/s "
                   f"cpu {m.cpu_s:8.1f} s (sampled {m.cpu_sampled_s:8.1f} s) peak RSS {m.peak_rss_mb:5.0f} MB "
+                  f"(CLI {m.cli_peak_rss_mb:5.0f} MB) "
                   f"{m.by_status} exit {m.exit_code}", flush=True)
     return done
 
@@ -126,6 +130,14 @@ def identical(out: Path, parts: list[str]) -> dict[str, bool]:
     """Local against Dask for every part both ran."""
     return {p: digests(out / "local" / p) == digests(out / "dask" / p) for p in parts
             if (out / "local" / p).exists() and (out / "dask" / p).exists()}
+
+
+def on_disk(folder: Path, parts: list[str]) -> dict[str, int]:
+    """Files per format of a corpus already written; a missing part is an error, not an empty run."""
+    missing = [f for f in parts if not (folder / f).is_dir()]
+    if missing:
+        raise SystemExit(f"--reuse: no {', '.join(missing)} folder under {folder}")
+    return {f: sum(1 for x in (folder / f).iterdir() if x.is_file()) for f in parts}
 
 
 def only(p: Plan, parts: list[str]) -> Plan:
@@ -147,14 +159,19 @@ def main() -> int:
     ap.add_argument("--whole", action="store_true", help="also run the whole folder in one run per executor")
     ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
+    ap.add_argument("--reuse", action="store_true",
+                    help="run on the corpus an earlier run left in --keep (same --n and --parts), not a new one")
     args = ap.parse_args()
+    if args.reuse and args.keep is None:
+        ap.error("--reuse needs --keep")
     from tests.generator.pdf import soffice
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="xxgk-scale-"))
     try:
         p = only(plan(args.n, with_doc=soffice() is not None, max_scans=args.max_scans), args.parts)
         t = time.perf_counter()
-        counts = corpus(tmp / "in", p, pdf_pool=args.pdf_pool, scan_pool=args.scan_pool)
+        counts = (on_disk(tmp / "in", args.parts) if args.reuse
+                  else corpus(tmp / "in", p, pdf_pool=args.pdf_pool, scan_pool=args.scan_pool))
         gen_s = time.perf_counter() - t
         print(f"plan {p}; generated {counts} in {gen_s:.0f} s", flush=True)
         runs = run_all(tmp / "in", tmp / "out", args.parts, args.jobs, whole=args.whole,

@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import fsspec
 import pandas as pd
@@ -28,6 +29,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from pipeline.normalise.report import CellValue, Report
+from pipeline.store.merge import OLD_BATCH, READ_BATCH, sorted_batches, write_merged
 from pipeline.store.schema import COLUMNS, arrow_schema
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -106,10 +108,18 @@ _WRITE_OPTS: dict[str, object] = {"compression": "zstd", "use_dictionary": True,
                                   "row_group_size": 1 << 20, "store_schema": True}
 
 
-def _conformed(fh: object, schema: pa.Schema) -> pa.Table:
-    """A partition file under the current schema: a column a dataset written by an earlier version
-    lacks comes back null, so adding a column never strands an existing dataset."""
-    t = pq.read_table(fh)
+def _conformed(fh: object, schema: pa.Schema, columns: list[str] | None = None) -> pa.Table:
+    """A partition file under the current schema (or those of its `columns`): a column a dataset
+    written by an earlier version lacks comes back null, so adding a column never strands an
+    existing dataset."""
+    if columns is None:
+        return _conform(pq.read_table(fh), schema)
+    f = pq.ParquetFile(fh)
+    present = [c for c in columns if c in f.schema_arrow.names]
+    return _conform(f.read(columns=present), pa.schema([schema.field(c) for c in columns]))
+
+
+def _conform(t: pa.Table, schema: pa.Schema) -> pa.Table:
     cols = [t.column(f.name).cast(f.type) if f.name in t.column_names else pa.nulls(t.num_rows, f.type)
             for f in schema]
     return pa.Table.from_arrays(cols, schema=schema)
@@ -132,9 +142,9 @@ class DatasetWriter:
     """Streams reports into the dataset at `out` (a local path or any fsspec URL).
 
     Reports are spilled in batches to a staging folder, so memory stays flat however many
-    documents a run has; `close()` merges each touched partition with what is already there
-    (a report with the same id is replaced), sorts it and writes it under a temporary name
-    before renaming it into place. Partitions of other years are not rewritten.
+    documents a run has; `close()` merges each touched partition's sorted spills with what is
+    already there (a report with the same id is replaced), streaming, and writes it under a
+    temporary name before renaming it into place. Partitions of other years are not rewritten.
     """
 
     def __init__(self, out: str | os.PathLike[str], *, batch: int = 400) -> None:
@@ -185,8 +195,9 @@ class DatasetWriter:
                 rows = [row for r in reports for row in _rows(name, r)]
                 path = f"{self._staging}/{name}/{_part(year)}/{self._spills:06d}.parquet"
                 self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-                with self.fs.open(path, "wb") as fh:
-                    pq.write_table(pa.Table.from_pylist(rows, schema=schema), fh, compression="zstd")
+                with self.fs.open(path, "wb") as fh:  # sorted: `close` merges the spills, never sorts them
+                    pq.write_table(_sort(pa.Table.from_pylist(rows, schema=schema), name), fh,
+                                   compression="zstd", row_group_size=16 * READ_BATCH)
         self._spills += 1
         self._buffer = []
 
@@ -216,8 +227,8 @@ class DatasetWriter:
             if not name.startswith("report_year="):
                 continue
             with self.fs.open(f"{part.rstrip('/')}/part-0.parquet", "rb") as fh:
-                t = _conformed(fh, TABLES["reports"]).select(["report_id", "source", "sources", "assembly",
-                                                              "assembled_into"])
+                t = _conformed(fh, TABLES["reports"], ["report_id", "source", "sources", "assembly",
+                                                          "assembled_into"])
             for rid, src, srcs, how, into in zip(*(t.column(i).to_pylist() for i in range(5)), strict=True):
                 out[rid] = _year(name)
                 if rid in self._sources:
@@ -247,7 +258,7 @@ class DatasetWriter:
             return years
         for part in sorted(self.fs.glob(f"{base}/report_year=*/part-0.parquet")):
             with self.fs.open(part, "rb") as fh:
-                t = _conformed(fh, TABLES["reports"]).select(["report_id", "assembly", "assembled_into"])
+                t = _conformed(fh, TABLES["reports"], ["report_id", "assembly", "assembled_into"])
             for rid, how, into in zip(*(t.column(i).to_pylist() for i in range(3)), strict=True):
                 if how == "member" and into in self._stale and rid not in self._sources and self._stale[into]:
                     self._kept[rid] = ("member", self._stale[into])
@@ -291,23 +302,35 @@ class DatasetWriter:
         self.fs.rm(journal)
 
     def _merge(self, name: str, schema: pa.Schema, year: int | None, new_ids: pa.Array) -> list[tuple[str, str]]:
+        """The partition's old rows (less the reports this run replaces) and this run's spills,
+        merged in key order without holding the partition in memory (`merge.write_merged`)."""
         final = f"{self.root}/{name}/{_part(year)}/part-0.parquet"
-        parts: list[pa.Table] = []
-        if self.fs.exists(final):
-            with self.fs.open(final, "rb") as fh:
-                old = _conformed(fh, schema)
-            parts.append(old.filter(pc.invert(pc.is_in(old.column("report_id"), new_ids))))
+        files = [final] if self.fs.exists(final) else []
         staged = f"{self._staging}/{name}/{_part(year)}"
         if self.fs.exists(staged):
-            for f in sorted(self.fs.ls(staged, detail=False)):
-                with self.fs.open(f, "rb") as fh:
-                    parts.append(_conformed(fh, schema))
-        table = pa.concat_tables(parts) if parts else schema.empty_table()
-        if name == "reports" and table.num_rows:
-            table = self._with_kept_links(self._with_min_sources(table))
-        if not table.num_rows:
-            return [("", final)] if self.fs.exists(final) else []
-        return [(self._write_temporary(_sort(table, name), final), final)]
+            files += sorted(self.fs.ls(staged, detail=False))
+        if not files:
+            return []
+
+        def prepared(replaced: bool) -> Callable[[pa.Table], pa.Table]:
+            def prepare(t: pa.Table) -> pa.Table:
+                t = _conform(t, schema)
+                if replaced:
+                    t = t.filter(pc.invert(pc.is_in(t.column("report_id"), new_ids)))
+                # Row by row, so the same on every batch as on the whole partition.
+                return self._with_kept_links(self._with_min_sources(t)) if name == "reports" else t
+            return prepare
+
+        inputs = [sorted_batches(partial(self.fs.open, f, "rb"), prepared(f == final),
+                                 OLD_BATCH if f == final else READ_BATCH) for f in files]
+        tmp = self._temporary_path(final)
+        with self.fs.open(tmp, "wb") as fh:
+            rows = write_merged(inputs, _SORT[name], schema, fh, _WRITE_OPTS)
+            _synced(fh)
+        if not rows:
+            self.fs.rm(tmp)
+            return [("", final)] if files[0] == final else []
+        return [(tmp, final)]
 
     def _with_min_sources(self, table: pa.Table) -> pa.Table:
         """`sources` lists every path/URL the report's bytes came from; `source` is the first of them."""
@@ -332,20 +355,22 @@ class DatasetWriter:
             table = table.set_column(table.schema.get_field_index(col), col, pa.array(patched, pa.string()))
         return table
 
-    def _write_temporary(self, table: pa.Table, path: str) -> str:
-        # Written in the staging folder, never inside a table: a reader (or a kill) never sees a
-        # table folder that holds only temporaries.
+    def _temporary_path(self, path: str) -> str:
+        # In the staging folder, never inside a table: a reader (or a kill) never sees a table
+        # folder that holds only temporaries.
         tmp = f"{self._staging}/commit/{path[len(self.root) + 1:]}"
         self.fs.makedirs(tmp.rsplit("/", 1)[0], exist_ok=True)
-        with self.fs.open(tmp, "wb") as fh:
-            pq.write_table(table, fh, **_WRITE_OPTS)
-            if hasattr(fh, "fileno"):
-                try:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                except (OSError, ValueError, io.UnsupportedOperation):
-                    pass
         return tmp
+
+
+def _synced(fh: object) -> None:
+    """Flushed to the disk before the rename that publishes it (a no-op on object stores)."""
+    if hasattr(fh, "fileno"):
+        try:
+            fh.flush()  # type: ignore[attr-defined]
+            os.fsync(fh.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
 
 
 JOURNAL = ".commit.json"

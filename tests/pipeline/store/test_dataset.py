@@ -85,16 +85,16 @@ def test_a_crash_mid_write_leaves_the_previous_dataset_readable(tmp_path: Path, 
     out = tmp_path / "d"
     build(out, TEXTS[:1])
     before = open_dataset(out)
-    real = ds_mod.DatasetWriter._write_temporary
+    real = ds_mod.DatasetWriter._temporary_path
     calls = {"n": 0}
 
-    def crashing(self: ds_mod.DatasetWriter, table: object, path: str) -> str:
+    def crashing(self: ds_mod.DatasetWriter, path: str) -> str:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt("simulated crash")
-        return real(self, table, path)  # type: ignore[arg-type]
+        return real(self, path)
 
-    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_temporary", crashing)
+    monkeypatch.setattr(ds_mod.DatasetWriter, "_temporary_path", crashing)
     with pytest.raises(KeyboardInterrupt):
         build(out, TEXTS)
     after = open_dataset(out)
@@ -104,7 +104,7 @@ def test_a_crash_mid_write_leaves_the_previous_dataset_readable(tmp_path: Path, 
         assert (after.cells["report_id"] == rid).sum() == n
     for p in out.rglob("*.parquet"):
         pq.read_metadata(p)
-    monkeypatch.setattr(ds_mod.DatasetWriter, "_write_temporary", real)
+    monkeypatch.setattr(ds_mod.DatasetWriter, "_temporary_path", real)
     build(out, TEXTS)
     assert len(open_dataset(out).reports) == 3
     assert not list(out.glob(".staging-*"))  # the crashed run's staging folder was cleaned up
