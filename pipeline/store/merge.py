@@ -1,8 +1,8 @@
 """A k-way merge of sorted Parquet files, written as the stable sort of their concatenation would be.
 
 A year's partition of a national year holds 10^5 reports and some 2·10^7 cell rows; concatenating
-and sorting it in memory took ≈ 120 kB a report at the peak (1.2 GB for 50,000 reports over six
-years). Each input here is already sorted on the key and no key occurs in two inputs (a report is in
+and sorting it in memory took ≈ 125 kB a report at the peak (6.7 GB for one year of 50,000 reports,
+bench/store.py). Each input here is already sorted on the key and no key occurs in two inputs (a report is in
 one spill or in the old partition, never both), so the stable sort of the concatenation is the
 inputs' runs of equal keys merged in key order, ties broken by input order. The runs are read in
 small batches and the output is cut into the writer's row groups, so memory is bounded by the row
